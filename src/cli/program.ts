@@ -1,0 +1,38 @@
+import { Command, CommanderError } from "commander";
+import { InviteMonitorError } from "../lib/errors.js";
+import { makeRedactor } from "../lib/redact.js";
+import { CliContext, type CliIo } from "./cliContext.js";
+import { registerHistory } from "./commands/history.js";
+import { registerList } from "./commands/list.js";
+import { registerStart } from "./commands/start.js";
+import { registerTrack } from "./commands/track.js";
+
+/**
+ * Runs one CLI invocation and returns its exit code. Errors we expect (bad input, bad config) print one readable
+ * line or block, never a stack trace, and never a secret.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = new Command("invite-monitor")
+    .description("Watches Cloudflare invitations and records what happens to them")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const register of [registerTrack, registerList, registerHistory, registerStart]) register(program, ctx);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const redact = makeRedactor([io.env.CLOUDFLARE_API_TOKEN, io.env.CLOUDFLARE_API_KEY, io.env.SLACK_WEBHOOK_URL]);
+    if (error instanceof InviteMonitorError) {
+      io.stderr(`invite-monitor: ${redact(error.message)}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`invite-monitor: unexpected error: ${redact(message)}\n`);
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { InviteFields } from "../invites/inviteState.js";
+
+/** One entry of the envelope's `errors` or `messages`. */
+const messageSchema = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
+
+/** The envelope every Cloudflare v4 response comes in, success or failure. */
+export const envelopeSchema = z.looseObject({
+  success: z.boolean(),
+  errors: z.array(messageSchema).optional().default([]),
+  messages: z.array(messageSchema).optional().default([]),
+  result: z.unknown().optional(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+const isoDate = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+const optionalString = z.string().max(1_000).nullish();
+
+/** Role names today; role objects ({id, name, ...}) in older API versions. Both reduce to a name. */
+const roleSchema = z.union([
+  z.string().max(1_000),
+  z.looseObject({ name: z.string().max(1_000) }).transform((role) => role.name),
+  z.looseObject({ id: z.string().max(1_000) }).transform((role) => role.id),
+]);
+
+/**
+ * The Invite object. `invited_member_id` and `organization_id` are required keys; everything else may be
+ * missing. Unknown fields pass through untouched: they are kept in the stored payload.
+ */
+export const inviteSchema = z.looseObject({
+  id: z.string().max(100).optional(),
+  invited_member_id: z.string().max(1_000).nullable(),
+  organization_id: z.string().max(1_000),
+  status: z.string().max(100).nullish(),
+  expires_on: isoDate.nullish(),
+  invited_on: isoDate.nullish(),
+  invited_by: optionalString,
+  invited_member_email: optionalString,
+  organization_name: optionalString,
+  organization_is_enforcing_twofactor: z.boolean().nullish(),
+  roles: z.array(roleSchema).max(1_000).nullish(),
+});
+
+export type ParsedInvite =
+  | { ok: true; fields: InviteFields; payload: Record<string, unknown> }
+  | { ok: false; problem: string };
+
+/** Validates a `result` and normalizes it. Never throws: a bad shape is a problem to record. */
+export function parseInvite(result: unknown, expectedId: string): ParsedInvite {
+  const parsed = inviteSchema.safeParse(result);
+  if (!parsed.success) return { ok: false, problem: `the result is not an Invite: ${describeIssues(parsed.error)}` };
+  const invite = parsed.data;
+  if (invite.id !== undefined && invite.id.toLowerCase() !== expectedId) {
+    return { ok: false, problem: `the result is for invite ${JSON.stringify(invite.id.slice(0, 40))}, not ${expectedId}` };
+  }
+  return {
+    ok: true,
+    payload: result as Record<string, unknown>,
+    fields: {
+      apiStatus: invite.status ?? null,
+      expiresOn: invite.expires_on ?? null,
+      invitedMemberId: invite.invited_member_id,
+      invitedMemberEmail: invite.invited_member_email ?? null,
+      organizationId: invite.organization_id,
+      organizationName: invite.organization_name ?? null,
+      invitedBy: invite.invited_by ?? null,
+      invitedOn: invite.invited_on ?? null,
+      roles: invite.roles ?? [],
+      twoFactorEnforced: invite.organization_is_enforcing_twofactor ?? null,
+    },
+  };
+}
+
+/** "roles.0: expected string; expires_on: invalid ISO datetime", capped so one reply cannot flood a column. */
+export function describeIssues(error: z.ZodError): string {
+  const text = error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+  return error.issues.length > 5 ? `${text}; and ${error.issues.length - 5} more` : text;
+}

@@ -1,0 +1,37 @@
+/** What Cloudflare's `Ratelimit` header says: `r` requests remain, and the window resets in `t` seconds. */
+export interface RateLimitState {
+  remaining: number;
+  resetSeconds: number;
+}
+
+/** Parses `"default";r=50;t=30`. Returns null when the header is absent or unreadable. */
+export function parseRateLimitHeader(value: string | string[] | undefined): RateLimitState | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return null;
+  const remaining = /(?:^|[;,\s])r=(\d+)/.exec(text);
+  const reset = /(?:^|[;,\s])t=(\d+)/.exec(text);
+  if (!remaining || !reset) return null;
+  return { remaining: Number(remaining[1]), resetSeconds: Number(reset[1]) };
+}
+
+/** Parses `retry-after` as seconds or as an HTTP date. Returns milliseconds, or null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: Date): number | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - now.getTime());
+}
+
+/**
+ * How long every worker should hold off before the next request, so that the remaining quota lasts until
+ * the window resets. Zero when we are comfortably inside it. `spacingMs` is our own gap between requests.
+ */
+export function slowdownFromRateLimit(state: RateLimitState | null, spacingMs: number): number {
+  if (!state) return 0;
+  const resetMs = state.resetSeconds * 1000;
+  if (state.remaining <= 0) return resetMs;
+  // Spread what is left over the rest of the window; only act when that is slower than our own pace.
+  const needed = resetMs / state.remaining;
+  return needed > spacingMs ? Math.ceil(needed) : 0;
+}

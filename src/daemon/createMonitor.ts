@@ -1,0 +1,143 @@
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { createCloudflareClient, type CloudflareClient } from "../cloudflare/cloudflareClient.js";
+import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
+import type { ScheduleSettings } from "../invites/planObservation.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import { makeRedactor } from "../lib/redact.js";
+import { makeAuthState } from "../polling/authState.js";
+import { makePollInvite, type PollResult } from "../polling/pollInvite.js";
+import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/budget.js";
+import { createQueues, type PollJobData } from "../scheduling/queues.js";
+import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
+import type { Db } from "../storage/db.js";
+
+export interface MonitorDeps {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  clock: Clock;
+  /** In [0, 1): the jitter source. */
+  random?: () => number;
+  /** Replaces the got-based client; only the simulator-free benchmarks use this. */
+  cloudflare?: CloudflareClient;
+}
+
+export type Role = "scheduler" | "worker";
+
+export interface Monitor {
+  /** One scheduler tick, now: what the Job Scheduler runs every SWEEP_INTERVAL. */
+  sweepOnce(): Promise<SweepResult>;
+  /** Starts the long-running roles. */
+  start(roles: readonly Role[]): Promise<void>;
+  /** Resolves once no poll job is waiting, delayed or running (for runOnce-style callers and tests). */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
+  /** Stops taking jobs, lets running ones finish, then closes the queues. Runs once; later calls wait for it. */
+  stop(): Promise<void>;
+  readonly queues: ReturnType<typeof createQueues>;
+}
+
+/** Wires the scheduler and the poll workers onto Postgres, Redis and Cloudflare. The caller owns db and redis. */
+export function createMonitor(deps: MonitorDeps): Monitor {
+  const { config, db, redis, logger, clock } = deps;
+  const prefix = config.queuePrefix;
+  const queues = createQueues(redis, prefix);
+  const rate = requestsPerSecond(config.cloudflare);
+  const limiter = limiterFor(rate);
+  const batchSize = sweepBatchSize(rate, config.polling.sweepIntervalMs);
+  const schedule: ScheduleSettings = {
+    intervalMs: config.polling.intervalMs,
+    jitter: config.polling.jitter,
+    failureBackoffMs: config.polling.failureBackoffMs,
+    expiryThresholdsMs: config.polling.expiryThresholdsMs,
+    random: deps.random ?? Math.random,
+  };
+  const workers: Worker[] = [];
+  let stopping: Promise<void> | null = null;
+
+  const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
+
+  async function pauseAll(ms: number): Promise<void> {
+    if ((await queues.poll.getRateLimitTtl(limiter.max)) < ms) await queues.poll.rateLimit(ms);
+  }
+
+  function makePollWorker(): Worker<PollJobData, PollResult> {
+    const cloudflare =
+      deps.cloudflare ??
+      createCloudflareClient({
+        baseUrl: config.cloudflare.baseUrl,
+        auth: requireCloudflareAuth(config),
+        timeoutMs: config.cloudflare.timeoutMs,
+        redact: makeRedactor(configSecrets(config)),
+        now: clock,
+      });
+    const processor = makePollInvite({
+      db,
+      cloudflare,
+      clock,
+      logger,
+      schedule,
+      authState: makeAuthState(redis, prefix),
+      pauseAll,
+      spacingMs: 1000 / rate,
+      rateWindowMs: config.cloudflare.rateWindowMs,
+      authRetryMs: config.cloudflare.authRetryMs,
+    });
+    return new Worker<PollJobData, PollResult>(queues.poll.name, processor, {
+      // Shared with the queues; BullMQ duplicates it for the blocking connection it owns.
+      connection: redis,
+      prefix,
+      concurrency: config.polling.concurrency,
+    });
+  }
+
+  function makeSweepWorker(): Worker {
+    return new Worker(
+      queues.sweep.name,
+      async (_job: Job) => {
+        const result = await sweepOnce();
+        if (result.queued > 0) logger.debug({ queued: result.queued }, "sweep queued due invites");
+        return result;
+      },
+      { connection: redis, prefix, concurrency: 1 },
+    );
+  }
+
+  return {
+    queues,
+    sweepOnce,
+    async start(roles) {
+      // Every process writes the same limiter: the budget is global to the queue, not per worker.
+      await queues.poll.setGlobalRateLimit(limiter.max, limiter.duration);
+      if (roles.includes("scheduler")) {
+        // A Job Scheduler is keyed by id: every replica upserting "sweep" shares one schedule.
+        await queues.sweep.upsertJobScheduler("sweep", { every: config.polling.sweepIntervalMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+        workers.push(makeSweepWorker());
+      }
+      if (roles.includes("worker")) workers.push(makePollWorker());
+      for (const worker of workers) {
+        worker.on("failed", (job, error) => logger.error({ jobId: job?.id, error: error.message }, "job failed"));
+        worker.on("error", (error) => logger.error({ error: error.message }, "worker error"));
+      }
+    },
+    async drain({ timeoutMs = 60_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await queues.poll.getJobCounts("waiting", "active", "delayed", "prioritized");
+        if (Object.values(counts).every((n) => n === 0)) return;
+        if (Date.now() > deadline) throw new Error(`poll queue did not drain within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        // Workers first (in-flight jobs finish), then the queues; db and redis belong to the caller.
+        await Promise.all(workers.map((worker) => worker.close()));
+        await queues.close();
+      })();
+      return stopping;
+    },
+  };
+}

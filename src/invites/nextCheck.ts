@@ -1,0 +1,48 @@
+import { FINAL_STATUSES, type EffectiveStatus } from "./inviteState.js";
+
+export interface NextCheckInput {
+  now: Date;
+  effectiveStatus: EffectiveStatus;
+  expiresOn: Date | null;
+  /** Failed polls in a row, 0 after a success. */
+  consecutiveFailures: number;
+  intervalMs: number;
+  /** The next check comes up to this fraction of the interval early, so invites added together spread out. */
+  jitter: number;
+  /** The first retry delay after a failure; it doubles per failure, up to the interval. */
+  failureBackoffMs: number;
+  /** How long before expires_on a pending invite must be looked at (the alert marks), e.g. [72h, 24h, 1h]. */
+  expiryThresholdsMs: readonly number[];
+  /** A number in [0, 1); injected so tests are exact. */
+  random: () => number;
+}
+
+/**
+ * When to look at an invite next, or null to stop: final invites are never polled again.
+ * A pending invite is also checked at each expiry mark (expires_on minus each threshold, and expires_on
+ * itself), so every threshold and the expiry are seen the moment they pass, whatever the interval.
+ */
+export function nextCheckAt(input: NextCheckInput): Date | null {
+  if (FINAL_STATUSES.has(input.effectiveStatus)) return null;
+  const now = input.now.getTime();
+
+  let delay = input.intervalMs * (1 - input.jitter * input.random());
+  if (input.consecutiveFailures > 0) {
+    const backoff = input.failureBackoffMs * 2 ** Math.min(input.consecutiveFailures - 1, 20);
+    delay = Math.min(delay, backoff);
+  }
+  let next = now + Math.max(1, Math.round(delay));
+
+  if (input.effectiveStatus === "pending" && input.expiresOn) {
+    const mark = nextExpiryMark(input.expiresOn, input.expiryThresholdsMs, now);
+    if (mark !== null) next = Math.min(next, mark);
+  }
+  return new Date(next);
+}
+
+/** The earliest of expires_on minus each threshold, and expires_on itself, that is still after `now`. */
+export function nextExpiryMark(expiresOn: Date, thresholdsMs: readonly number[], now: number): number | null {
+  const expiry = expiresOn.getTime();
+  const marks = [...thresholdsMs.map((t) => expiry - t), expiry].filter((m) => m > now);
+  return marks.length > 0 ? Math.min(...marks) : null;
+}

@@ -1,0 +1,24 @@
+/** Stable codes: callers branch on these, never on message text. */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "INPUT_INVALID"
+  | "INVITE_NOT_TRACKED"
+  | "SERVICE_UNAVAILABLE"
+  | "MIGRATIONS_PENDING";
+
+/** The base error of invite-monitor: a code to branch on, a message safe to show, and an optional cause. */
+export class InviteMonitorError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "InviteMonitorError";
+    this.code = code;
+  }
+}
+
+/** Turns anything thrown into an Error, keeping the original as `cause` when it was not one. */
+export function coerceError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(typeof thrown === "string" ? thrown : JSON.stringify(thrown), { cause: thrown });
+}

@@ -1,0 +1,85 @@
+import { RateLimitError, type Job } from "bullmq";
+import type { CloudflareClient, FetchOutcome } from "../cloudflare/cloudflareClient.js";
+import { slowdownFromRateLimit } from "../cloudflare/rateLimitHeaders.js";
+import type { Observation, ScheduleSettings } from "../invites/planObservation.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { PollJobData } from "../scheduling/queues.js";
+import type { Db } from "../storage/db.js";
+import { recordObservation } from "../storage/recordObservation.js";
+import type { AuthState } from "./authState.js";
+
+export interface PollDeps {
+  db: Db;
+  cloudflare: CloudflareClient;
+  clock: Clock;
+  logger: Logger;
+  schedule: ScheduleSettings;
+  authState: AuthState;
+  /** Holds every worker of every process off the poll queue for this long (longer pauses win). */
+  pauseAll(ms: number): Promise<void>;
+  /** Our own gap between requests, to judge whether Cloudflare's remaining quota calls for slowing down. */
+  spacingMs: number;
+  /** Used when a 429 carries neither retry-after nor a Ratelimit reset: Cloudflare blocks for a whole window. */
+  rateWindowMs: number;
+  authRetryMs: number;
+}
+
+export type PollResult = { outcome: string; snapshot: boolean };
+
+/**
+ * The poll job: ask Cloudflare about one invite and record what it said. A rate limit or rejected credentials
+ * put the job back in the queue untouched (BullMQ's RateLimitError) after pausing everyone, so no job is lost
+ * and no invite is marked failed for a problem that is not its own.
+ */
+export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promise<PollResult> {
+  const log = deps.logger;
+  return async (job) => {
+    const { inviteId } = job.data;
+    const outcome = await deps.cloudflare.getInvite(inviteId);
+
+    if (outcome.kind === "rate-limited") {
+      const pause = outcome.retryAfterMs ?? (outcome.rateLimit ? outcome.rateLimit.resetSeconds * 1000 : deps.rateWindowMs);
+      await deps.pauseAll(pause);
+      log.warn({ inviteId, pauseMs: pause }, "Cloudflare answered 429: every worker pauses");
+      throw new RateLimitError();
+    }
+    if (outcome.kind === "unauthorized") {
+      if (await deps.authState.markRejected(outcome.message, deps.clock())) {
+        log.error(
+          { status: outcome.status, retryInMs: deps.authRetryMs },
+          `Cloudflare rejected the credentials; polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s. ${outcome.message}`,
+        );
+      }
+      await deps.pauseAll(deps.authRetryMs);
+      throw new RateLimitError();
+    }
+
+    if (await deps.authState.markAccepted()) log.info("Cloudflare accepts the credentials again; polling resumed");
+    const slowdown = slowdownFromRateLimit(outcome.rateLimit, deps.spacingMs);
+    if (slowdown > 0) {
+      await deps.pauseAll(slowdown);
+      log.info({ remaining: outcome.rateLimit?.remaining, pauseMs: slowdown }, "Cloudflare quota is running low: slowing down");
+    }
+
+    const now = deps.clock();
+    const result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
+    if (result.kind === "write" && result.snapshot) {
+      log.info({ inviteId, status: result.snapshot.effectiveStatus, changes: result.changes, first: result.snapshot.first }, "invite changed");
+    }
+    if (outcome.kind === "failure") log.warn({ inviteId, error: outcome.message }, "poll failed");
+    else log.debug({ inviteId, outcome: outcome.kind, result: result.kind }, "polled");
+    return { outcome: outcome.kind, snapshot: result.kind === "write" && result.snapshot !== null };
+  };
+}
+
+function toObservation(outcome: Exclude<FetchOutcome, { kind: "rate-limited" | "unauthorized" }>): Observation {
+  switch (outcome.kind) {
+    case "invite":
+      return { kind: "invite", fields: outcome.fields, payload: outcome.payload };
+    case "gone":
+      return { kind: "gone" };
+    case "failure":
+      return { kind: "failure", error: outcome.message };
+  }
+}

@@ -1,0 +1,52 @@
+import { Queue, type ConnectionOptions } from "bullmq";
+
+/** The sweep and the polls live on separate queues: the global limiter counts every job on its queue. */
+export const SWEEP_QUEUE = "sweep";
+export const POLL_QUEUE = "poll";
+
+export interface PollJobData {
+  inviteId: string;
+  /** The next_check_at this job serves, in epoch ms; part of the job id. */
+  dueAt: number;
+}
+
+/**
+ * One job id per invite and due time: a second sweep, or a second scheduler, that finds the same invite still
+ * due adds the same id, and BullMQ keeps the first job. (BullMQ forbids ':' in custom ids.)
+ */
+export function pollJobId(inviteId: string, dueAt: number): string {
+  return `poll-${inviteId}-${dueAt}`;
+}
+
+/** Completed poll jobs are kept a while so that their ids still deduplicate a sweep that read the database late. */
+export const KEEP_COMPLETED_SECONDS = 3_600;
+
+export interface Queues {
+  sweep: Queue;
+  poll: Queue<PollJobData>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const sweep = new Queue(SWEEP_QUEUE, { connection, prefix });
+  const poll = new Queue<PollJobData>(POLL_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
+      // A job fails only when our own infrastructure does (Postgres down): drop it, the invite is still due
+      // in Postgres and the next sweep queues it again.
+      removeOnFail: true,
+      attempts: 3,
+      backoff: { type: "exponential", delay: 1_000 },
+    },
+  });
+  return {
+    sweep,
+    poll,
+    async close() {
+      await poll.close();
+      await sweep.close();
+    },
+  };
+}

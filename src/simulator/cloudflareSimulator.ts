@@ -1,0 +1,194 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A canned answer. `body` objects are sent as JSON; strings as they are. `hang` never answers. */
+export interface ScriptedResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  hang?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  inviteId: string | null;
+  headers: IncomingMessage["headers"];
+  /** Date.now() when the request arrived. */
+  at: number;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** Credentials the simulator accepts; any other answer is 401. Omit to accept anything. */
+  auth?: { token: string } | { email: string; key: string };
+  /** Cloudflare's rule, scaled as you like: over `limit` requests in `windowMs`, every call is 429 for a whole window. */
+  rateLimit?: { limit: number; windowMs: number };
+}
+
+export interface CloudflareSimulator {
+  /** The base URL to use as CLOUDFLARE_BASE_URL. */
+  readonly baseUrl: string;
+  readonly requests: RecordedRequest[];
+  /** Sets (or replaces) the Invite object served for an id; unknown extra fields are served as given. */
+  setInvite(invite: { id: string } & Record<string, unknown>): void;
+  /** Changes fields of a served invite. */
+  updateInvite(id: string, fields: Record<string, unknown>): void;
+  /** Makes an id answer 404 from now on. */
+  removeInvite(id: string): void;
+  /** Queues answers for one id (or "*" for any request), used before the normal behaviour, in order. */
+  script(id: string | "*", ...responses: ScriptedResponse[]): void;
+  /** The GETs of one invite received so far. */
+  requestsFor(id: string): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Ready-made ugly answers. */
+export const answers = {
+  serverError: (status = 500): ScriptedResponse => ({ status, body: envelope(false, null, [{ code: 10000 + status, message: "Internal server error" }]) }),
+  htmlError: (status = 502): ScriptedResponse => ({
+    status,
+    headers: { "content-type": "text/html" },
+    body: `<html>\n<head><title>${status} Bad Gateway</title></head>\n<body><center><h1>${status} Bad Gateway</h1></center><hr><center>cloudflare</center></body>\n</html>`,
+  }),
+  malformedJson: (): ScriptedResponse => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"success": true, "result": {"id": ' }),
+  wrongShape: (): ScriptedResponse => ({ status: 200, body: envelope(true, { status: 42, roles: "admin" }) }),
+  rateLimited: (retryAfterSeconds: number): ScriptedResponse => ({
+    status: 429,
+    headers: { "retry-after": String(retryAfterSeconds), ratelimit: `"default";r=0;t=${retryAfterSeconds}` },
+    body: envelope(false, null, [{ code: 971, message: "Please wait and consider throttling your request speed" }]),
+  }),
+  unauthorized: (status = 401): ScriptedResponse => ({ status, body: envelope(false, null, [{ code: 10000, message: "Authentication error" }]) }),
+  hang: (): ScriptedResponse => ({ hang: true }),
+};
+
+export function envelope(success: boolean, result: unknown, errors: Array<{ code: number; message: string }> = []): Record<string, unknown> {
+  return { success, errors, messages: [], result };
+}
+
+const INVITE_PATH = /^\/client\/v4\/user\/invites(?:\/([^/?]+))?\/?(?:\?.*)?$/;
+
+/** A local fake of Cloudflare's invite API, speaking the real envelope. Tests and `simulate` both use it. */
+export async function startCloudflareSimulator(options: SimulatorOptions = {}): Promise<CloudflareSimulator> {
+  const invites = new Map<string, Record<string, unknown>>();
+  const scripts = new Map<string, ScriptedResponse[]>();
+  const requests: RecordedRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+  let window = { start: 0, count: 0, blockedUntil: 0 };
+
+  const server = createServer((req, res) => {
+    const match = INVITE_PATH.exec(req.url ?? "");
+    const inviteId = match?.[1] ? decodeURIComponent(match[1]) : null;
+    requests.push({ method: req.method ?? "GET", path: req.url ?? "", inviteId, headers: req.headers, at: Date.now() });
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk.slice(0, 10_000)));
+    req.on("end", () => void respond(req, res, match, inviteId, body));
+  });
+
+  async function respond(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray | null, inviteId: string | null, body: string): Promise<void> {
+    const scripted = (inviteId ? scripts.get(inviteId)?.shift() : undefined) ?? scripts.get("*")?.shift();
+    if (scripted) return send(res, scripted);
+
+    if (!match) return send(res, { status: 404, body: envelope(false, null, [{ code: 7003, message: "Could not route to " + req.url }]) });
+    if (!authorized(req)) return send(res, answers.unauthorized());
+    const limited = rateLimitAnswer();
+    if (limited) return send(res, limited);
+
+    if (!inviteId) {
+      if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) });
+      return send(res, { status: 200, body: envelope(true, [...invites.values()]) });
+    }
+    const invite = invites.get(inviteId);
+    if (!invite) return send(res, { status: 404, body: envelope(false, null, [{ code: 1003, message: "Invite not found" }]) });
+    if (req.method === "PATCH") {
+      const status = safeJson(body)?.status;
+      if (status !== "accepted" && status !== "rejected") {
+        return send(res, { status: 400, body: envelope(false, null, [{ code: 1004, message: 'status must be "accepted" or "rejected"' }]) });
+      }
+      invite.status = status;
+    }
+    return send(res, { status: 200, body: envelope(true, invite) });
+  }
+
+  function authorized(req: IncomingMessage): boolean {
+    const auth = options.auth;
+    if (!auth) return true;
+    if ("token" in auth) return req.headers.authorization === `Bearer ${auth.token}`;
+    return req.headers["x-auth-email"] === auth.email && req.headers["x-auth-key"] === auth.key;
+  }
+
+  function rateLimitAnswer(): ScriptedResponse | null {
+    const limit = options.rateLimit;
+    if (!limit) return null;
+    const now = Date.now();
+    if (now < window.blockedUntil) return answers.rateLimited(Math.ceil((window.blockedUntil - now) / 1000));
+    if (now - window.start >= limit.windowMs) window = { start: now, count: 0, blockedUntil: 0 };
+    window.count += 1;
+    if (window.count > limit.limit) {
+      // Like Cloudflare: going over blocks every call for a whole window.
+      window.blockedUntil = now + limit.windowMs;
+      return answers.rateLimited(Math.ceil(limit.windowMs / 1000));
+    }
+    return null;
+  }
+
+  async function send(res: ServerResponse, answer: ScriptedResponse): Promise<void> {
+    if (answer.hang) {
+      hanging.add(res);
+      return;
+    }
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    const headers: Record<string, string> = { "content-type": "application/json", ...answer.headers };
+    const limit = options.rateLimit;
+    if (limit && !headers.ratelimit) {
+      const remaining = Math.max(0, limit.limit - window.count);
+      const reset = Math.max(0, Math.ceil((window.start + limit.windowMs - Date.now()) / 1000));
+      headers.ratelimit = `"default";r=${remaining};t=${reset}`;
+      headers["ratelimit-policy"] = `"default";q=${limit.limit};w=${Math.round(limit.windowMs / 1000)}`;
+    }
+    const body = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+    res.writeHead(answer.status ?? 200, headers).end(body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://${options.host ?? "127.0.0.1"}:${address.port}/client/v4`,
+    requests,
+    setInvite(invite) {
+      invites.set(invite.id, { ...invite });
+    },
+    updateInvite(id, fields) {
+      const invite = invites.get(id);
+      if (!invite) throw new Error(`simulator: no invite ${id}`);
+      Object.assign(invite, fields);
+    },
+    removeInvite(id) {
+      invites.delete(id);
+    },
+    script(id, ...responses) {
+      scripts.set(id, [...(scripts.get(id) ?? []), ...responses]);
+    },
+    requestsFor(id) {
+      return requests.filter((r) => r.inviteId === id && r.method === "GET");
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function safeJson(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { loadConfig, type Config } from "../../src/config/loadConfig.js";
+import { createMonitor, type Monitor } from "../../src/daemon/createMonitor.js";
+import { makeManualClock } from "../../src/lib/clock.js";
+import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptions } from "../../src/simulator/cloudflareSimulator.js";
+import type { Db } from "../../src/storage/db.js";
+import { captureLogs, type CapturedLogs } from "./logCapture.js";
+import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
+
+export const TOKEN = "test-token-7b2f1c9e0a4d4e5f8a1b2c3d4e5f6a7b";
+
+export interface Harness {
+  sim: CloudflareSimulator;
+  database: TestDatabase;
+  db: Db;
+  redis: Redis;
+  config: Config;
+  logs: CapturedLogs;
+  clock: ReturnType<typeof makeManualClock>;
+  /** Creates a monitor on the shared database and Redis: call it twice for two "processes". */
+  monitor(overrides?: { random?: () => number }): Monitor;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  simulator?: SimulatorOptions;
+  /** Where the injected clock starts. */
+  now?: string;
+}
+
+/**
+ * Everything a loop test needs, all real: a migrated Postgres database of its own, Redis under a queue prefix of
+ * its own, and the Cloudflare simulator on 127.0.0.1 port 0. Only the clock is injected.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startCloudflareSimulator({ auth: { token: TOKEN }, ...options.simulator });
+  const database = await createTestDatabase();
+  const prefix = `imtest-${randomBytes(5).toString("hex")}`;
+  const redisUrl = inject("redisUrl");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    CLOUDFLARE_API_TOKEN: TOKEN,
+    CLOUDFLARE_BASE_URL: sim.baseUrl,
+    CLOUDFLARE_TIMEOUT: "2s",
+    // Fast by default so tests never wait on the budget unless they mean to.
+    CLOUDFLARE_RATE_LIMIT: "100000",
+    CLOUDFLARE_RATE_WINDOW: "10s",
+    CLOUDFLARE_BUDGET_SHARE: "1",
+    POLL_JITTER: "0",
+    ...options.env,
+  });
+  const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY]);
+  const clock = makeManualClock(options.now ?? "2026-11-28T12:00:00.000Z");
+  const monitors: Monitor[] = [];
+
+  return {
+    sim,
+    database,
+    db: database.db,
+    redis,
+    config,
+    logs,
+    clock,
+    monitor(overrides = {}) {
+      const monitor = createMonitor({ config, db: database.db, redis, logger: logs.logger, clock, random: overrides.random ?? (() => 0) });
+      monitors.push(monitor);
+      return monitor;
+    },
+    async close() {
+      for (const monitor of monitors.reverse()) await monitor.stop();
+      await sim.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await database.drop();
+    },
+  };
+}
+
+/** An Invite object as Cloudflare serves it. */
+export function inviteFixture(id: string, fields: Record<string, unknown> = {}): { id: string } & Record<string, unknown> {
+  return {
+    id,
+    invited_member_id: null,
+    organization_id: "5a7805061c76ada191ed06f989cc3dac",
+    organization_name: "Example Org",
+    invited_by: "admin@example.com",
+    invited_member_email: "new.member@example.com",
+    invited_on: "2026-11-27T12:00:00Z",
+    expires_on: "2026-12-04T12:00:00Z",
+    organization_is_enforcing_twofactor: false,
+    roles: ["Account Administrator"],
+    status: "pending",
+    ...fields,
+  };
+}
+
+/** A deterministic valid invite id: "00..0n" padded to 32 hex characters. */
+export function inviteId(n: number): string {
+  return n.toString(16).padStart(32, "0");
+}

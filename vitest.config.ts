@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/globalSetup.ts"],
+    // Integration tests wait on real queues and real HTTP; generous limits keep a slow machine from failing them.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: more parallel files would only make every timing-sensitive test slower.
+    maxWorkers: 2,
+  },
+});

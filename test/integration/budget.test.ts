@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { trackInvites } from "../../src/storage/trackInvites.js";
+import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe("acceptance 6: the rate budget holds across workers", () => {
+  it("polls 50 due invites, all of them, never faster than 10 requests per second at the fake", async () => {
+    h = await startHarness({
+      env: { CLOUDFLARE_RATE_LIMIT: "10", CLOUDFLARE_RATE_WINDOW: "1s", CLOUDFLARE_BUDGET_SHARE: "1", WORKER_CONCURRENCY: "8" },
+    });
+    const ids = Array.from({ length: 50 }, (_, i) => inviteId(i + 1));
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
+    const a = h.monitor();
+    const b = h.monitor();
+    await a.start(["worker"]);
+    await b.start(["worker"]);
+
+    await a.sweepOnce();
+    await a.drain({ timeoutMs: 30_000 });
+
+    const times = h.sim.requests.map((r) => r.at).sort((x, y) => x - y);
+    expect(new Set(h.sim.requests.map((r) => r.inviteId)).size).toBe(50);
+    expect(times).toHaveLength(50);
+    // Any 11 consecutive requests span at least a second (less a few ms of HTTP jitter): ≤ 10 in any second.
+    let tightest = Infinity;
+    for (let i = 0; i + 10 < times.length; i++) tightest = Math.min(tightest, times[i + 10]! - times[i]!);
+    expect(tightest, `tightest span of 11 requests: ${tightest} ms`).toBeGreaterThanOrEqual(970);
+    expect(await h.db.trackedInvite.count({ where: { lastCheckedAt: null } })).toBe(0);
+  });
+});

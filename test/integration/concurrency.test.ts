@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { trackInvites } from "../../src/storage/trackInvites.js";
+import { recordObservation } from "../../src/storage/recordObservation.js";
+import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe("acceptance 7: two workers and two schedulers at once", () => {
+  it("polls each due invite once per cycle and never stores a change twice", async () => {
+    h = await startHarness({ env: { WORKER_CONCURRENCY: "4" } });
+    const ids = Array.from({ length: 20 }, (_, i) => inviteId(i + 1));
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
+    const a = h.monitor();
+    const b = h.monitor();
+    await a.start(["worker"]);
+    await b.start(["worker"]);
+
+    const cycle = async () => {
+      // Both schedulers sweep at the same moment, twice, as replicas would.
+      await Promise.all([a.sweepOnce(), b.sweepOnce(), a.sweepOnce(), b.sweepOnce()]);
+      await a.drain();
+      await b.drain();
+    };
+
+    await cycle();
+    for (const id of ids) expect(h.sim.requestsFor(id)).toHaveLength(1);
+
+    const flipped = ids.slice(0, 10);
+    for (const id of flipped) h.sim.updateInvite(id, { status: "accepted" });
+    h.clock.advance(16 * 60_000);
+    await cycle();
+    for (const id of ids) expect(h.sim.requestsFor(id)).toHaveLength(2);
+
+    const counts = await h.db.snapshot.groupBy({ by: ["inviteId"], _count: true });
+    const byId = new Map(counts.map((c) => [c.inviteId, c._count]));
+    for (const id of ids) expect(byId.get(id)).toBe(flipped.includes(id) ? 2 : 1);
+  });
+
+  it("stores one snapshot when two workers record the same change at the same time", async () => {
+    h = await startHarness();
+    const id = inviteId(42);
+    await trackInvites(h.db, [{ id, label: null, source: "test" }], h.clock());
+    const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
+    const pending = { kind: "invite" as const, fields: fieldsOf("pending"), payload: inviteFixture(id) };
+    await recordObservation(h.db, id, pending, h.clock(), schedule);
+
+    h.clock.advance(60_000);
+    const accepted = { kind: "invite" as const, fields: fieldsOf("accepted"), payload: inviteFixture(id, { status: "accepted" }) };
+    await Promise.all(Array.from({ length: 5 }, () => recordObservation(h.db, id, accepted, h.clock(), schedule)));
+
+    const snapshots = await h.db.snapshot.findMany({ where: { inviteId: id }, orderBy: { id: "asc" } });
+    expect(snapshots.map((s) => s.effectiveStatus)).toEqual(["pending", "accepted"]);
+  });
+});
+
+function fieldsOf(status: string) {
+  return {
+    apiStatus: status,
+    expiresOn: new Date("2026-12-04T12:00:00Z"),
+    invitedMemberId: null,
+    invitedMemberEmail: "new.member@example.com",
+    organizationId: "5a7805061c76ada191ed06f989cc3dac",
+    organizationName: "Example Org",
+    invitedBy: "admin@example.com",
+    invitedOn: new Date("2026-11-27T12:00:00Z"),
+    roles: ["Account Administrator"],
+    twoFactorEnforced: false,
+  };
+}

@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
+import { trackInvites } from "../../src/storage/trackInvites.js";
+import { startHarness, inviteFixture, inviteId, TOKEN, type Harness } from "../helpers/harness.js";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+async function track(ids: string[]): Promise<void> {
+  await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
+}
+
+describe("acceptance 3: a 429 pauses every worker for retry-after", () => {
+  it("sends nothing for 2 s after a 429 with retry-after: 2, then polls every due invite", async () => {
+    h = await startHarness({ env: { WORKER_CONCURRENCY: "4" } });
+    const ids = Array.from({ length: 6 }, (_, i) => inviteId(i + 1));
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    await track(ids);
+    h.sim.script("*", answers.rateLimited(2));
+    // Two "processes": the pause must hold for both.
+    const a = h.monitor();
+    const b = h.monitor();
+    await a.start(["worker"]);
+    await b.start(["worker"]);
+
+    await a.sweepOnce();
+    await a.drain({ timeoutMs: 20_000 });
+
+    const limited = h.sim.requests.find((_, i) => i === 0);
+    expect(limited).toBeDefined();
+    // The 429 went to the first request; requests already in flight when it was answered may land just after.
+    const answeredAt = limited!.at;
+    const later = h.sim.requests.filter((r) => r.at > answeredAt + 100);
+    expect(later.length).toBeGreaterThan(0);
+    for (const request of later) expect(request.at - answeredAt).toBeGreaterThanOrEqual(1_950);
+    const invites = await h.db.trackedInvite.findMany();
+    expect(invites.every((i) => i.effectiveStatus === "pending" && i.consecutiveFailures === 0)).toBe(true);
+    expect(await h.db.snapshot.count()).toBe(ids.length);
+  });
+});
+
+describe("acceptance 4: failures are retried, recorded and never stop the worker", () => {
+  it("retries a 500 with backoff and records the following 200 as a success", async () => {
+    h = await startHarness();
+    const id = inviteId(1);
+    h.sim.setInvite(inviteFixture(id));
+    h.sim.script(id, answers.serverError(500));
+    await track([id]);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+
+    await monitor.sweepOnce();
+    await monitor.drain();
+    let invite = await h.db.trackedInvite.findUniqueOrThrow({ where: { id } });
+    expect(invite.consecutiveFailures).toBe(1);
+    expect(invite.lastError).toContain("HTTP 500");
+    expect(invite.nextCheckAt.getTime() - h.clock().getTime()).toBe(30_000);
+
+    h.clock.advance(30_000);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    invite = await h.db.trackedInvite.findUniqueOrThrow({ where: { id } });
+    expect(invite.consecutiveFailures).toBe(0);
+    expect(invite.lastError).toBeNull();
+    expect(invite.effectiveStatus).toBe("pending");
+    expect(h.sim.requestsFor(id)).toHaveLength(2);
+    expect(await h.db.snapshot.count({ where: { inviteId: id } })).toBe(1);
+  });
+
+  it("records malformed JSON, an HTML 502 page, a wrong shape and a timeout as failures and goes on", async () => {
+    h = await startHarness({ env: { CLOUDFLARE_TIMEOUT: "300ms", WORKER_CONCURRENCY: "1" } });
+    const [malformed, html, wrong, hanging, fine] = [1, 2, 3, 4, 5].map(inviteId) as [string, string, string, string, string];
+    for (const id of [malformed, html, wrong, hanging, fine]) h.sim.setInvite(inviteFixture(id));
+    h.sim.script(malformed, answers.malformedJson());
+    h.sim.script(html, answers.htmlError(502));
+    h.sim.script(wrong, answers.wrongShape());
+    h.sim.script(hanging, answers.hang());
+    await track([malformed, html, wrong, hanging, fine]);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+
+    await monitor.sweepOnce();
+    await monitor.drain();
+
+    const byId = new Map((await h.db.trackedInvite.findMany()).map((i) => [i.id, i]));
+    expect(byId.get(malformed)?.lastError).toMatch(/HTTP 200 with a body that is not JSON: "\{\\"success\\": true/);
+    expect(byId.get(html)?.lastError).toMatch(/HTTP 502 with an HTML body, not JSON: "<html> <head><title>502 Bad Gateway/);
+    expect(byId.get(wrong)?.lastError).toMatch(/the result is not an Invite: .*organization_id/);
+    expect(byId.get(hanging)?.lastError).toMatch(/request failed \(ETIMEDOUT/);
+    for (const id of [malformed, html, wrong, hanging]) {
+      expect(byId.get(id)?.consecutiveFailures).toBe(1);
+      expect(byId.get(id)?.lastError!.length).toBeLessThan(400);
+    }
+    expect(byId.get(fine)?.effectiveStatus).toBe("pending");
+    expect(await h.db.snapshot.count()).toBe(1);
+  });
+});
+
+describe("acceptance 5: gone and rejected credentials", () => {
+  it("marks an invite that answers 404 as gone and stops polling it", async () => {
+    h = await startHarness();
+    const id = inviteId(9);
+    h.sim.setInvite(inviteFixture(id));
+    await track([id]);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.sweepOnce();
+    await monitor.drain();
+
+    h.sim.removeInvite(id);
+    h.clock.advance(16 * 60_000);
+    await monitor.sweepOnce();
+    await monitor.drain();
+
+    const invite = await h.db.trackedInvite.findUniqueOrThrow({ where: { id } });
+    expect(invite).toMatchObject({ effectiveStatus: "gone", active: false, apiStatus: "pending" });
+    const last = await h.db.snapshot.findFirstOrThrow({ where: { inviteId: id }, orderBy: { id: "desc" } });
+    expect(last.changes).toEqual([{ field: "effectiveStatus", old: "pending", new: "gone" }]);
+
+    h.clock.advance(60 * 60_000);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    expect(h.sim.requestsFor(id)).toHaveLength(2);
+  });
+
+  it("pauses polling on 401 without failing invites, logs one error without the token, and resumes", async () => {
+    h = await startHarness({ env: { CLOUDFLARE_AUTH_RETRY: "1s", WORKER_CONCURRENCY: "2" } });
+    const ids = [inviteId(1), inviteId(2), inviteId(3)];
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    // Some proxies echo the credentials back: the message must still never reach a log line.
+    const rejected = { status: 401, body: envelope(false, null, [{ code: 10000, message: `Invalid API token ${TOKEN}` }]) };
+    h.sim.script("*", rejected, rejected);
+    await track(ids);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+
+    await monitor.sweepOnce();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Paused: the rejected jobs wait in the queue, and no invite is marked failed.
+    const during = await h.db.trackedInvite.findMany();
+    expect(during.every((i) => i.consecutiveFailures === 0 && i.lastError === null)).toBe(true);
+    const requestsDuringPause = h.sim.requests.length;
+    expect(requestsDuringPause).toBeLessThanOrEqual(2);
+
+    await monitor.drain({ timeoutMs: 20_000 });
+    const statuses = (await h.db.trackedInvite.findMany()).map((i) => i.effectiveStatus);
+    expect(statuses).toEqual(["pending", "pending", "pending"]);
+    const first401 = h.sim.requests[0]!.at;
+    const afterPause = h.sim.requests.filter((r) => r.at > first401 + 100);
+    for (const request of afterPause) expect(request.at - first401).toBeGreaterThanOrEqual(950);
+
+    const entries = h.logs.entries();
+    expect(entries.filter((e) => e.level === 50 && e.msg.includes("rejected the credentials"))).toHaveLength(1);
+    expect(entries.filter((e) => e.msg.includes("accepts the credentials again"))).toHaveLength(1);
+    expect(h.logs.lines.join("\n")).not.toContain(TOKEN);
+    expect(h.logs.lines.join("\n")).toContain("[redacted]");
+  });
+});

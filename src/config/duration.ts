@@ -11,9 +11,10 @@ export function parseDuration(text: string): number | null {
   return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }
 
-/** Formats milliseconds in the largest unit that divides them: 259200000 -> "72h". */
+/** Formats milliseconds as people write them: 259200000 -> "72h", 900000 -> "15m"; days only from a week up. */
 export function formatDuration(ms: number): string {
-  for (const unit of ["d", "h", "m", "s"] as const) {
+  if (ms >= 7 * UNIT_MS.d && ms % UNIT_MS.d === 0) return `${ms / UNIT_MS.d}d`;
+  for (const unit of ["h", "m", "s"] as const) {
     if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   return `${ms}ms`;

@@ -28,7 +28,7 @@ const MAX_LABEL = 200;
 export function parseIdLines(text: string, sourceName: string): IdList {
   const entries = new Map<string, IdEntry>();
   const problems: IdListProblem[] = [];
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   lines.forEach((rawLine, index) => {
     const source = `${sourceName} line ${index + 1}`;
     const line = rawLine.replace(/#.*$/, "").trim();

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { INVITE_ID_FORM, isInviteId, normalizeInviteId } from "../../src/invites/inviteId.js";
+import { mergeIdLists, parseIdArguments, parseIdLines } from "../../src/invites/parseIdList.js";
+
+const A = "4f5f0c14a2a41d5063dd301b2f829f04";
+const B = "0123456789abcdef0123456789abcdef";
+const C = "ffffffffffffffffffffffffffffffff";
+
+describe("normalizeInviteId / isInviteId", () => {
+  it.each([
+    { raw: A, expected: A },
+    { raw: A.toUpperCase(), expected: A },
+    { raw: `  ${B}\t`, expected: B },
+    { raw: `\uFEFF${A}`, expected: A },
+    { raw: A.slice(1), expected: null },
+    { raw: `${A}0`, expected: null },
+    { raw: `${A.slice(1)}g`, expected: null },
+    { raw: "4f5f0c14-a2a4-1d50-63dd-301b2f829f04", expected: null },
+    { raw: "", expected: null },
+    { raw: `${A.slice(0, 16)} ${A.slice(16)}`, expected: null },
+  ])("normalizeInviteId($raw) -> $expected", ({ raw, expected }) => {
+    expect(normalizeInviteId(raw)).toBe(expected);
+  });
+
+  it.each([
+    { text: A, expected: true },
+    { text: A.toUpperCase(), expected: false },
+    { text: ` ${A}`, expected: false },
+  ])("isInviteId($text) -> $expected (only the normalized form)", ({ text, expected }) => {
+    expect(isInviteId(text)).toBe(expected);
+  });
+});
+
+describe("parseIdLines", () => {
+  it.each([
+    { name: "one id per line", text: `${A}\n${B}\n`, expected: [{ id: A, label: null, source: "ids.txt line 1" }, { id: B, label: null, source: "ids.txt line 2" }] },
+    { name: "uppercase is lower-cased", text: A.toUpperCase(), expected: [{ id: A, label: null, source: "ids.txt line 1" }] },
+    { name: "label after whitespace", text: `${A}   Alice (finance)`, expected: [{ id: A, label: "Alice (finance)", source: "ids.txt line 1" }] },
+    { name: "label after a tab", text: `${A}\tBob`, expected: [{ id: A, label: "Bob", source: "ids.txt line 1" }] },
+    { name: "indented id", text: `   ${A}`, expected: [{ id: A, label: null, source: "ids.txt line 1" }] },
+    { name: "comment line and blank lines", text: `# my invites\n\n   \n${A}\n`, expected: [{ id: A, label: null, source: "ids.txt line 4" }] },
+    { name: "trailing comment", text: `${A} Carol # sent on Monday`, expected: [{ id: A, label: "Carol", source: "ids.txt line 1" }] },
+    { name: "comment right after the id", text: `${A}#note`, expected: [{ id: A, label: null, source: "ids.txt line 1" }] },
+    { name: "CRLF line endings", text: `${A} Alice\r\n${B}\r\n`, expected: [{ id: A, label: "Alice", source: "ids.txt line 1" }, { id: B, label: null, source: "ids.txt line 2" }] },
+    { name: "old Mac line endings (lone CR)", text: `${A}\r${B}`, expected: [{ id: A, label: null, source: "ids.txt line 1" }, { id: B, label: null, source: "ids.txt line 2" }] },
+    { name: "byte-order mark", text: `\uFEFF${A}\n${B}`, expected: [{ id: A, label: null, source: "ids.txt line 1" }, { id: B, label: null, source: "ids.txt line 2" }] },
+    { name: "empty file", text: "", expected: [] },
+  ])("$name", ({ text, expected }) => {
+    expect(parseIdLines(text, "ids.txt")).toEqual({ entries: expected, problems: [] });
+  });
+
+  it("duplicates collapse to the first occurrence, keeping the last label given", () => {
+    const list = parseIdLines(`${A} first\n${B}\n${A.toUpperCase()}\n${A} last\n`, "ids.txt");
+    expect(list.problems).toEqual([]);
+    expect(list.entries).toEqual([
+      { id: A, label: "last", source: "ids.txt line 1" },
+      { id: B, label: null, source: "ids.txt line 2" },
+    ]);
+  });
+
+  it("reports every invalid line with its number and the expected form", () => {
+    const list = parseIdLines(`${A}\nnot-an-id\n\n${B.slice(2)} label\n${C}\n`, "ids.txt");
+    expect(list.entries.map((e) => e.id)).toEqual([A, C]);
+    expect(list.problems.map((p) => p.source)).toEqual(["ids.txt line 2", "ids.txt line 4"]);
+    expect(list.problems[0]?.message).toBe(`"not-an-id" is not an invite id (expected ${INVITE_ID_FORM})`);
+    expect(list.problems[1]?.message).toContain(JSON.stringify(B.slice(2)));
+  });
+
+  it("line numbers count CRLF lines, comments and blank lines", () => {
+    const list = parseIdLines(`# header\r\n\r\n${A}\r\nbad\r\n`, "list.txt");
+    expect(list.problems).toEqual([{ source: "list.txt line 4", message: expect.stringContaining('"bad"') }]);
+  });
+
+  it("a very long invalid token is shortened in the message", () => {
+    const list = parseIdLines("x".repeat(500), "ids.txt");
+    expect(list.problems[0]?.message).toContain(`"${"x".repeat(57)}..."`);
+    expect(list.problems[0]?.message.length).toBeLessThan(200);
+  });
+
+  it.each([
+    { length: 200, ok: true },
+    { length: 201, ok: false },
+  ])("a label of $length characters -> ok=$ok", ({ length, ok }) => {
+    const list = parseIdLines(`${A} ${"L".repeat(length)}`, "ids.txt");
+    expect(list.entries).toHaveLength(ok ? 1 : 0);
+    expect(list.problems).toHaveLength(ok ? 0 : 1);
+  });
+});
+
+describe("parseIdArguments", () => {
+  it("accepts ids, lower-cases them, and names each by its position", () => {
+    expect(parseIdArguments([A.toUpperCase(), B])).toEqual({
+      entries: [
+        { id: A, label: null, source: "argument 1" },
+        { id: B, label: null, source: "argument 2" },
+      ],
+      problems: [],
+    });
+  });
+
+  it.each([
+    { args: [A, "nope"], source: "argument 2" },
+    { args: ["", A], source: "argument 1" },
+    { args: [A, B, `${C} label`], source: "argument 3" },
+    { args: [A, B, C, "#comment"], source: "argument 4" },
+  ])("reports $source for $args", ({ args, source }) => {
+    const list = parseIdArguments(args);
+    expect(list.problems).toEqual([{ source, message: expect.stringContaining("is not an invite id") }]);
+  });
+
+  it("duplicate arguments collapse", () => {
+    expect(parseIdArguments([A, A.toUpperCase(), A]).entries).toEqual([{ id: A, label: null, source: "argument 1" }]);
+  });
+});
+
+describe("mergeIdLists", () => {
+  it("keeps the first occurrence, takes later labels, and gathers every problem", () => {
+    const fromFile = parseIdLines(`${A} Alice\nbad\n`, "ids.txt");
+    const fromArgs = parseIdArguments([B, A, "worse"]);
+    const fromSecond = parseIdLines(`${A} Alice B.\n`, "more.txt");
+    const merged = mergeIdLists([fromFile, fromArgs, fromSecond]);
+    expect(merged.entries).toEqual([
+      { id: A, label: "Alice B.", source: "ids.txt line 1" },
+      { id: B, label: null, source: "argument 1" },
+    ]);
+    expect(merged.problems.map((p) => p.source)).toEqual(["ids.txt line 2", "argument 3"]);
+  });
+});

@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { InviteMonitorError } from "../lib/errors.js";
 import { makeRedactor } from "../lib/redact.js";
 import { CliContext, type CliIo } from "./cliContext.js";
+import { registerAlerts } from "./commands/alerts.js";
 import { registerHistory } from "./commands/history.js";
+import { registerMute } from "./commands/mute.js";
 import { registerList } from "./commands/list.js";
 import { registerStart } from "./commands/start.js";
 import { registerTrack } from "./commands/track.js";
@@ -17,7 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Watches Cloudflare invitations and records what happens to them")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const register of [registerTrack, registerList, registerHistory, registerStart]) register(program, ctx);
+  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart]) register(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });

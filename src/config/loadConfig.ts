@@ -44,6 +44,18 @@ export interface Config {
     /** EXPIRY_THRESHOLDS: how long before expires_on a pending invite must be checked (and, later, alerted). Default 72h,24h,1h. */
     expiryThresholdsMs: number[];
   };
+  slack: {
+    /** SLACK_WEBHOOK_URL. Null: alerts are written to the log instead, so the tool works before Slack is set up. */
+    webhookUrl: string | null;
+    /** SLACK_TIMEOUT. Default 10s. */
+    timeoutMs: number;
+    /** SLACK_SEND_INTERVAL: at most one message per this interval, across all notifiers. Default 1s (Slack's pace). */
+    sendIntervalMs: number;
+    /** SLACK_DIGEST_THRESHOLD: more alerts than this ready at once go out as one digest. Default 5. */
+    digestThreshold: number;
+    /** SLACK_RETRY_BACKOFF: first retry delay after a 5xx or timeout, doubling up to 15 minutes. Default 5s. */
+    retryBackoffMs: number;
+  };
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info. */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -89,6 +101,15 @@ const url = (defaultValue: string, protocols: string[]) =>
       { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
     );
 
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 const optionalSecret = z.string().trim().min(1, "must not be empty when set").optional();
 
 const thresholds = z
@@ -123,13 +144,21 @@ const schema = z.object({
   FAILURE_BACKOFF: duration("30s", 100),
   WORKER_CONCURRENCY: number("4", "a whole number from 1 to 256", (n) => Number.isInteger(n) && n >= 1 && n <= 256),
   EXPIRY_THRESHOLDS: thresholds,
+  SLACK_WEBHOOK_URL: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || isHttpUrl(text), { message: "expected an https:// (or http://) webhook URL, such as https://hooks.slack.com/services/T000/B000/XXXX" }),
+  SLACK_TIMEOUT: duration("10s", 100),
+  SLACK_SEND_INTERVAL: duration("1s", 10),
+  SLACK_DIGEST_THRESHOLD: number("5", "a whole number, at least 1", (n) => Number.isInteger(n) && n >= 1),
+  SLACK_RETRY_BACKOFF: duration("5s", 10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     message: "expected one of fatal, error, warn, info, debug, trace, silent",
   }).default("info"),
 });
 
-/** Names of the variables whose values are secrets: never echoed back, even in an error. */
-const SECRET_VARIABLES = new Set(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"]);
+/** Variables whose values are, or may contain, secrets (URLs carry passwords): never echoed back, even in an error. */
+const SECRET_VARIABLES = new Set(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "SLACK_WEBHOOK_URL", "DATABASE_URL", "REDIS_URL"]);
 
 /**
  * Validates the whole environment at once. Throws one CONFIG_INVALID error listing every bad variable
@@ -147,10 +176,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`${name}: ${issue.message}${shown}`);
     }
   }
-  const e = parsed.data;
-  if (e && (e.CLOUDFLARE_EMAIL === undefined) !== (e.CLOUDFLARE_API_KEY === undefined)) {
+  // Checked on the raw values, so this problem is listed together with any other.
+  if ((present.CLOUDFLARE_EMAIL === undefined) !== (present.CLOUDFLARE_API_KEY === undefined)) {
     problems.push("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY: set both (legacy global key) or neither");
   }
+  const e = parsed.data;
   if (problems.length > 0 || !e) {
     throw new InviteMonitorError("CONFIG_INVALID", `Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -180,6 +210,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       concurrency: e.WORKER_CONCURRENCY,
       expiryThresholdsMs: e.EXPIRY_THRESHOLDS,
     },
+    slack: {
+      webhookUrl: e.SLACK_WEBHOOK_URL ?? null,
+      timeoutMs: e.SLACK_TIMEOUT,
+      sendIntervalMs: e.SLACK_SEND_INTERVAL,
+      digestThreshold: e.SLACK_DIGEST_THRESHOLD,
+      retryBackoffMs: e.SLACK_RETRY_BACKOFF,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -199,6 +236,7 @@ export function configSecrets(config: Config): string[] {
   const secrets: string[] = [];
   if (auth?.kind === "token") secrets.push(auth.token);
   if (auth?.kind === "key") secrets.push(auth.key);
+  if (config.slack.webhookUrl) secrets.push(config.slack.webhookUrl, new URL(config.slack.webhookUrl).pathname);
   for (const raw of [config.databaseUrl, config.redisUrl]) {
     const password = new URL(raw).password;
     if (password) secrets.push(decodeURIComponent(password), password);

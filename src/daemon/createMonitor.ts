@@ -12,6 +12,9 @@ import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/bud
 import { createQueues, type PollJobData } from "../scheduling/queues.js";
 import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
 import type { Db } from "../storage/db.js";
+import { deliverOnce, type DeliverResult } from "../notifier/deliverOnce.js";
+import { createLogSender } from "../notifier/logSender.js";
+import { createSlackSender, type AlertSender } from "../notifier/slackSender.js";
 
 export interface MonitorDeps {
   config: Config;
@@ -25,11 +28,14 @@ export interface MonitorDeps {
   cloudflare?: CloudflareClient;
 }
 
-export type Role = "scheduler" | "worker";
+export type Role = "scheduler" | "worker" | "notifier";
+export const ROLES: readonly Role[] = ["scheduler", "worker", "notifier"];
 
 export interface Monitor {
   /** One scheduler tick, now: what the Job Scheduler runs every SWEEP_INTERVAL. */
   sweepOnce(): Promise<SweepResult>;
+  /** One notifier tick, now: sends at most one message (an alert or a digest). */
+  notifyOnce(): Promise<DeliverResult>;
   /** Starts the long-running roles. */
   start(roles: readonly Role[]): Promise<void>;
   /** Resolves once no poll job is waiting, delayed or running (for runOnce-style callers and tests). */
@@ -58,6 +64,22 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let stopping: Promise<void> | null = null;
 
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
+
+  const sender: AlertSender = config.slack.webhookUrl
+    ? createSlackSender({ webhookUrl: config.slack.webhookUrl, timeoutMs: config.slack.timeoutMs, redact: makeRedactor(configSecrets(config)) })
+    : createLogSender(logger);
+  const notifyOnce = () =>
+    deliverOnce({
+      db,
+      redis,
+      pauseKey: `${prefix}:slack-paused`,
+      sender,
+      clock,
+      logger,
+      digestThreshold: config.slack.digestThreshold,
+      retryBackoffMs: config.slack.retryBackoffMs,
+      leaseMs: 2 * config.slack.timeoutMs + 1_000,
+    });
 
   async function pauseAll(ms: number): Promise<void> {
     if ((await queues.poll.getRateLimitTtl(limiter.max)) < ms) await queues.poll.rateLimit(ms);
@@ -105,9 +127,14 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     );
   }
 
+  function makeNotifyWorker(): Worker {
+    return new Worker(queues.notify.name, async (_job: Job) => notifyOnce(), { connection: redis, prefix, concurrency: 1 });
+  }
+
   return {
     queues,
     sweepOnce,
+    notifyOnce,
     async start(roles) {
       // Every process writes the same limiter: the budget is global to the queue, not per worker.
       await queues.poll.setGlobalRateLimit(limiter.max, limiter.duration);
@@ -117,6 +144,12 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         workers.push(makeSweepWorker());
       }
       if (roles.includes("worker")) workers.push(makePollWorker());
+      if (roles.includes("notifier")) {
+        // One tick at a time across every notifier process, one tick per interval: Slack's one message a second.
+        await queues.notify.setGlobalConcurrency(1);
+        await queues.notify.upsertJobScheduler("notify", { every: config.slack.sendIntervalMs }, { name: "notify", opts: { removeOnComplete: true, removeOnFail: 100 } });
+        workers.push(makeNotifyWorker());
+      }
       for (const worker of workers) {
         worker.on("failed", (job, error) => logger.error({ jobId: job?.id, error: error.message }, "job failed"));
         worker.on("error", (error) => logger.error({ error: error.message }, "worker error"));

@@ -35,6 +35,8 @@ export async function runDaemon(config: Config, roles: readonly Role[], logger?:
       pollInterval: formatDuration(config.polling.intervalMs),
       concurrency: config.polling.concurrency,
       expiryThresholds: config.polling.expiryThresholdsMs.map(formatDuration),
+      alerts: config.slack.webhookUrl ? "slack webhook" : "log only (SLACK_WEBHOOK_URL is not set)",
+      digestThreshold: config.slack.digestThreshold,
     },
     "invite-monitor started",
   );

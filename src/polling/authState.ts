@@ -7,9 +7,14 @@ import type { Redis } from "ioredis";
 export interface AuthState {
   /** Records the rejection. True only for the call that started the incident. */
   markRejected(message: string, now: Date): Promise<boolean>;
-  /** Clears the incident. True only for the call that ended it. */
-  markAccepted(): Promise<boolean>;
-  current(): Promise<{ since: string; message: string } | null>;
+  /** Clears the incident. Returns it only to the call that ended it. */
+  markAccepted(): Promise<AuthIncident | null>;
+  current(): Promise<AuthIncident | null>;
+}
+
+export interface AuthIncident {
+  since: string;
+  message: string;
 }
 
 export function makeAuthState(redis: Redis, prefix: string): AuthState {
@@ -20,11 +25,13 @@ export function makeAuthState(redis: Redis, prefix: string): AuthState {
       return set === "OK";
     },
     async markAccepted() {
-      return (await redis.del(key)) === 1;
+      // GETDEL is atomic: of several workers succeeding at once, exactly one sees the incident end.
+      const value = await redis.getdel(key);
+      return value ? (JSON.parse(value) as AuthIncident) : null;
     },
     async current() {
       const value = await redis.get(key);
-      return value ? (JSON.parse(value) as { since: string; message: string }) : null;
+      return value ? (JSON.parse(value) as AuthIncident) : null;
     },
   };
 }

@@ -6,7 +6,9 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { PollJobData } from "../scheduling/queues.js";
 import type { Db } from "../storage/db.js";
+import { insertAlerts } from "../storage/insertAlerts.js";
 import { recordObservation } from "../storage/recordObservation.js";
+import { credentialsAlert } from "../alerts/decideAlerts.js";
 import type { AuthState } from "./authState.js";
 
 export interface PollDeps {
@@ -45,7 +47,9 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
       throw new RateLimitError();
     }
     if (outcome.kind === "unauthorized") {
-      if (await deps.authState.markRejected(outcome.message, deps.clock())) {
+      const now = deps.clock();
+      if (await deps.authState.markRejected(outcome.message, now)) {
+        await insertAlerts(deps.db, [credentialsAlert("credentials_rejected", now.toISOString(), `${outcome.message}. Polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s.`, now)], now);
         log.error(
           { status: outcome.status, retryInMs: deps.authRetryMs },
           `Cloudflare rejected the credentials; polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s. ${outcome.message}`,
@@ -55,7 +59,12 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
       throw new RateLimitError();
     }
 
-    if (await deps.authState.markAccepted()) log.info("Cloudflare accepts the credentials again; polling resumed");
+    const incident = await deps.authState.markAccepted();
+    if (incident) {
+      const now = deps.clock();
+      await insertAlerts(deps.db, [credentialsAlert("credentials_restored", incident.since, `Polling resumed; credentials were rejected since ${incident.since}.`, now)], now);
+      log.info("Cloudflare accepts the credentials again; polling resumed");
+    }
     const slowdown = slowdownFromRateLimit(outcome.rateLimit, deps.spacingMs);
     if (slowdown > 0) {
       await deps.pauseAll(slowdown);
@@ -65,7 +74,7 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     const now = deps.clock();
     const result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
     if (result.kind === "write" && result.snapshot) {
-      log.info({ inviteId, status: result.snapshot.effectiveStatus, changes: result.changes, first: result.snapshot.first }, "invite changed");
+      log.info({ inviteId, status: result.snapshot.effectiveStatus, changes: result.changes, first: result.snapshot.first, alerts: result.alerts?.map((a) => a.kind) }, "invite changed");
     }
     if (outcome.kind === "failure") log.warn({ inviteId, error: outcome.message }, "poll failed");
     else log.debug({ inviteId, outcome: outcome.kind, result: result.kind }, "polled");

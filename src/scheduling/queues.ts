@@ -3,6 +3,8 @@ import { Queue, type ConnectionOptions } from "bullmq";
 /** The sweep and the polls live on separate queues: the global limiter counts every job on its queue. */
 export const SWEEP_QUEUE = "sweep";
 export const POLL_QUEUE = "poll";
+/** Notifier ticks: one message per tick, one tick at a time across all processes. */
+export const NOTIFY_QUEUE = "notify";
 
 export interface PollJobData {
   inviteId: string;
@@ -24,6 +26,7 @@ export const KEEP_COMPLETED_SECONDS = 3_600;
 export interface Queues {
   sweep: Queue;
   poll: Queue<PollJobData>;
+  notify: Queue;
   close(): Promise<void>;
 }
 
@@ -41,10 +44,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       backoff: { type: "exponential", delay: 1_000 },
     },
   });
+  const notify = new Queue(NOTIFY_QUEUE, { connection, prefix });
   return {
     sweep,
     poll,
+    notify,
     async close() {
+      await notify.close();
       await poll.close();
       await sweep.close();
     },

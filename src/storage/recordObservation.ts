@@ -1,12 +1,15 @@
-import type { EffectiveStatus, StoredInviteState } from "../invites/inviteState.js";
+import { decideAlerts, type AlertDecision } from "../alerts/decideAlerts.js";
+import type { EffectiveStatus, InviteFields, StoredInviteState } from "../invites/inviteState.js";
 import { planObservation, type Observation, type ObservationPlan, type ScheduleSettings } from "../invites/planObservation.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "./db.js";
+import { insertAlerts } from "./insertAlerts.js";
 
-export type RecordResult = ObservationPlan | { kind: "untracked" };
+export type RecordResult = (ObservationPlan & { alerts?: AlertDecision["alerts"] }) | { kind: "untracked" };
 
 /**
- * Writes one observation atomically: the invite's new state and, when something changed, its snapshot.
+ * Writes one observation atomically: the invite's new state, its snapshot when something changed, and the alerts
+ * the change raises (the outbox), so an alert exists exactly when its cause was recorded.
  * The invite row is locked first, so two workers observing the same invite at once are serialized, and the
  * second one diffs against what the first wrote: one change can never yield two snapshots.
  */
@@ -25,10 +28,37 @@ export async function recordObservation(
     const plan = planObservation(toStoredState(row), observation, now, schedule);
     if (plan.kind === "skip") return plan;
 
+    const stored = toStoredState(row);
+    const decision =
+      observation.kind === "failure"
+        ? null
+        : decideAlerts(
+            inviteId,
+            {
+              label: row.label,
+              muted: row.muted,
+              effectiveStatus: stored.effectiveStatus,
+              expiryAlertedFor: row.expiryAlertedFor,
+              expiryAlertedThresholdMs: row.expiryAlertedThresholdSec === null ? null : row.expiryAlertedThresholdSec * 1000,
+            },
+            { ...pickFields(stored), ...plan.update, effectiveStatus: plan.update.effectiveStatus ?? "unknown" },
+            now,
+            schedule.expiryThresholdsMs,
+          );
+
     const { payload, ...update } = plan.update;
     await tx.trackedInvite.update({
       where: { id: inviteId },
-      data: { ...update, ...(payload === undefined ? {} : { payload: jsonOrNull(payload) }) },
+      data: {
+        ...update,
+        ...(payload === undefined ? {} : { payload: jsonOrNull(payload) }),
+        ...(decision
+          ? {
+              expiryAlertedFor: decision.expiryAlertedFor,
+              expiryAlertedThresholdSec: decision.expiryAlertedThresholdMs === null ? null : Math.round(decision.expiryAlertedThresholdMs / 1000),
+            }
+          : {}),
+      },
     });
     if (plan.snapshot) {
       const s = plan.snapshot;
@@ -46,8 +76,14 @@ export async function recordObservation(
         },
       });
     }
-    return plan;
+    if (decision) await insertAlerts(tx, decision.alerts, now);
+    return { ...plan, alerts: decision?.alerts ?? [] };
   });
+}
+
+function pickFields(state: StoredInviteState): InviteFields {
+  const { effectiveStatus: _e, payload: _p, lastCheckedAt: _l, consecutiveFailures: _c, active: _a, ...fields } = state;
+  return fields;
 }
 
 function toStoredState(row: Prisma.TrackedInviteGetPayload<object>): StoredInviteState {

@@ -5,7 +5,9 @@ import { loadConfig, type Config } from "../../src/config/loadConfig.js";
 import { createMonitor, type Monitor } from "../../src/daemon/createMonitor.js";
 import { makeManualClock } from "../../src/lib/clock.js";
 import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptions } from "../../src/simulator/cloudflareSimulator.js";
+import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from "../../src/simulator/slackSimulator.js";
 import type { Db } from "../../src/storage/db.js";
+import { trackInvites } from "../../src/storage/trackInvites.js";
 import { captureLogs, type CapturedLogs } from "./logCapture.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
 
@@ -13,12 +15,16 @@ export const TOKEN = "test-token-7b2f1c9e0a4d4e5f8a1b2c3d4e5f6a7b";
 
 export interface Harness {
   sim: CloudflareSimulator;
+  /** Present when the harness was asked for Slack; alerts go to the log otherwise. */
+  slack: SlackSimulator | null;
   database: TestDatabase;
   db: Db;
   redis: Redis;
   config: Config;
   logs: CapturedLogs;
   clock: ReturnType<typeof makeManualClock>;
+  /** Registers invites as the CLI would, at the injected clock's time. */
+  track(ids: readonly string[]): Promise<void>;
   /** Creates a monitor on the shared database and Redis: call it twice for two "processes". */
   monitor(overrides?: { random?: () => number }): Monitor;
   close(): Promise<void>;
@@ -27,6 +33,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** Starts a Slack webhook simulator and points SLACK_WEBHOOK_URL at it. */
+  slack?: SlackSimulatorOptions | true;
   /** Where the injected clock starts. */
   now?: string;
 }
@@ -37,6 +45,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startCloudflareSimulator({ auth: { token: TOKEN }, ...options.simulator });
+  const slack = options.slack ? await startSlackSimulator(options.slack === true ? {} : options.slack) : null;
   const database = await createTestDatabase();
   const prefix = `imtest-${randomBytes(5).toString("hex")}`;
   const redisUrl = inject("redisUrl");
@@ -53,20 +62,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     CLOUDFLARE_RATE_WINDOW: "10s",
     CLOUDFLARE_BUDGET_SHARE: "1",
     POLL_JITTER: "0",
+    ...(slack ? { SLACK_WEBHOOK_URL: slack.webhookUrl } : {}),
     ...options.env,
   });
-  const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY]);
+  const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY, slack?.webhookUrl]);
   const clock = makeManualClock(options.now ?? "2026-11-28T12:00:00.000Z");
   const monitors: Monitor[] = [];
 
   return {
     sim,
+    slack,
     database,
     db: database.db,
     redis,
     config,
     logs,
     clock,
+    async track(ids) {
+      await trackInvites(database.db, ids.map((id) => ({ id, label: null, source: "test" })), clock());
+    },
     monitor(overrides = {}) {
       const monitor = createMonitor({ config, db: database.db, redis, logger: logs.logger, clock, random: overrides.random ?? (() => 0) });
       monitors.push(monitor);
@@ -75,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       for (const monitor of monitors.reverse()) await monitor.stop();
       await sim.close();
+      await slack?.close();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { trackInvites } from "../../src/storage/trackInvites.js";
 import { recordObservation } from "../../src/storage/recordObservation.js";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 
@@ -11,7 +10,7 @@ describe("acceptance 7: two workers and two schedulers at once", () => {
     h = await startHarness({ env: { WORKER_CONCURRENCY: "4" } });
     const ids = Array.from({ length: 20 }, (_, i) => inviteId(i + 1));
     for (const id of ids) h.sim.setInvite(inviteFixture(id));
-    await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
+    await h.track(ids);
     const a = h.monitor();
     const b = h.monitor();
     await a.start(["worker"]);
@@ -41,7 +40,7 @@ describe("acceptance 7: two workers and two schedulers at once", () => {
   it("stores one snapshot when two workers record the same change at the same time", async () => {
     h = await startHarness();
     const id = inviteId(42);
-    await trackInvites(h.db, [{ id, label: null, source: "test" }], h.clock());
+    await h.track([id]);
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
     const pending = { kind: "invite" as const, fields: fieldsOf("pending"), payload: inviteFixture(id) };
     await recordObservation(h.db, id, pending, h.clock(), schedule);

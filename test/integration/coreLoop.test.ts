@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { trackInvites } from "../../src/storage/trackInvites.js";
 import { startHarness, inviteFixture, inviteId, TOKEN, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
-
-async function track(ids: string[]): Promise<void> {
-  await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
-}
 
 async function pollOnce(monitor = h.monitor()): Promise<void> {
   await monitor.start(["worker"]);
@@ -20,7 +15,7 @@ describe("acceptance 1: one sweep polls every due invite with the right credenti
     h = await startHarness();
     const ids = [inviteId(1), inviteId(2), inviteId(3)];
     for (const id of ids) h.sim.setInvite(inviteFixture(id));
-    await track(ids);
+    await h.track(ids);
 
     await pollOnce();
 
@@ -45,7 +40,7 @@ describe("acceptance 1: one sweep polls every due invite with the right credenti
     });
     const ids = [inviteId(1), inviteId(2), inviteId(3)];
     for (const id of ids) h.sim.setInvite(inviteFixture(id));
-    await track(ids);
+    await h.track(ids);
 
     await pollOnce();
 
@@ -64,7 +59,7 @@ describe("acceptance 2: changes become snapshots, identical answers do not", () 
     h = await startHarness();
     const id = inviteId(7);
     h.sim.setInvite(inviteFixture(id, { future_field: { a: 1 } }));
-    await track([id]);
+    await h.track([id]);
     const monitor = h.monitor();
     await pollOnce(monitor);
 
@@ -94,7 +89,7 @@ describe("acceptance 2: changes become snapshots, identical answers do not", () 
     h = await startHarness();
     const id = inviteId(8);
     h.sim.setInvite(inviteFixture(id));
-    await track([id]);
+    await h.track([id]);
     const monitor = h.monitor();
     await pollOnce(monitor);
 

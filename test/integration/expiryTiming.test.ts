@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { trackInvites } from "../../src/storage/trackInvites.js";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
@@ -13,7 +12,7 @@ describe("acceptance 8: expiry drives the schedule", () => {
     const id = inviteId(30);
     // Cloudflare keeps saying "pending" after the deadline: the effective status must not wait for it.
     h.sim.setInvite(inviteFixture(id, { expires_on: expiresOn.toISOString(), status: "pending" }));
-    await trackInvites(h.db, [{ id, label: null, source: "test" }], h.clock());
+    await h.track([id]);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
     const pollAt = async (t: Date) => {
@@ -44,7 +43,7 @@ describe("acceptance 8: expiry drives the schedule", () => {
     h = await startHarness({ now: start.toISOString(), env: { POLL_INTERVAL: "24h" } });
     const id = inviteId(31);
     h.sim.setInvite(inviteFixture(id, { expires_on: expiresOn.toISOString() }));
-    await trackInvites(h.db, [{ id, label: null, source: "test" }], h.clock());
+    await h.track([id]);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
 

@@ -1,21 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
-import { trackInvites } from "../../src/storage/trackInvites.js";
 import { startHarness, inviteFixture, inviteId, TOKEN, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
-
-async function track(ids: string[]): Promise<void> {
-  await trackInvites(h.db, ids.map((id) => ({ id, label: null, source: "test" })), h.clock());
-}
 
 describe("acceptance 3: a 429 pauses every worker for retry-after", () => {
   it("sends nothing for 2 s after a 429 with retry-after: 2, then polls every due invite", async () => {
     h = await startHarness({ env: { WORKER_CONCURRENCY: "4" } });
     const ids = Array.from({ length: 6 }, (_, i) => inviteId(i + 1));
     for (const id of ids) h.sim.setInvite(inviteFixture(id));
-    await track(ids);
+    await h.track(ids);
     h.sim.script("*", answers.rateLimited(2));
     // Two "processes": the pause must hold for both.
     const a = h.monitor();
@@ -45,7 +40,7 @@ describe("acceptance 4: failures are retried, recorded and never stop the worker
     const id = inviteId(1);
     h.sim.setInvite(inviteFixture(id));
     h.sim.script(id, answers.serverError(500));
-    await track([id]);
+    await h.track([id]);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
 
@@ -75,7 +70,7 @@ describe("acceptance 4: failures are retried, recorded and never stop the worker
     h.sim.script(html, answers.htmlError(502));
     h.sim.script(wrong, answers.wrongShape());
     h.sim.script(hanging, answers.hang());
-    await track([malformed, html, wrong, hanging, fine]);
+    await h.track([malformed, html, wrong, hanging, fine]);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
 
@@ -101,7 +96,7 @@ describe("acceptance 5: gone and rejected credentials", () => {
     h = await startHarness();
     const id = inviteId(9);
     h.sim.setInvite(inviteFixture(id));
-    await track([id]);
+    await h.track([id]);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
     await monitor.sweepOnce();
@@ -130,7 +125,7 @@ describe("acceptance 5: gone and rejected credentials", () => {
     // Some proxies echo the credentials back: the message must still never reach a log line.
     const rejected = { status: 401, body: envelope(false, null, [{ code: 10000, message: `Invalid API token ${TOKEN}` }]) };
     h.sim.script("*", rejected, rejected);
-    await track(ids);
+    await h.track(ids);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
 

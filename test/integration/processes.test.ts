@@ -4,6 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { spawnDaemon, type DaemonProcess } from "../helpers/daemonProcess.js";
+import { waitUntil } from "../helpers/waitUntil.js";
 import { inviteFixture, inviteId, TOKEN } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
@@ -68,11 +69,3 @@ describe("acceptance 7, as real processes: two daemons, each a scheduler and a w
     for (const daemon of daemons) expect(daemon.logs.some((l) => l.msg === "stopped")).toBe(true);
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import { INVITE_ID_FORM, normalizeInviteId } from "../../invites/inviteId.js";
-import { InviteMonitorError } from "../../lib/errors.js";
 import { inviteHistory } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
 import { formatTime, formatValue, toJson } from "../format.js";
+import { parseInviteIdArg } from "../parseInviteIdArg.js";
 
 export function registerHistory(program: Command, ctx: CliContext): void {
   program
@@ -12,8 +11,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .argument("<id>", "invite id")
     .option("--json", "print JSON for scripts")
     .action(async (rawId: string, options: { json?: boolean }) => {
-      const id = normalizeInviteId(rawId);
-      if (!id) throw new InviteMonitorError("INPUT_INVALID", `${JSON.stringify(rawId)} is not an invite id (expected ${INVITE_ID_FORM})`);
+      const id = parseInviteIdArg(rawId);
       const entries = await inviteHistory(ctx.getDb(), id);
       if (options.json) {
         ctx.io.stdout(`${toJson(entries)}\n`);

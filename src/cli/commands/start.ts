@@ -1,14 +1,14 @@
 import { Option, type Command } from "commander";
-import type { Role } from "../../daemon/createMonitor.js";
+import { ROLES, type Role } from "../../daemon/createMonitor.js";
 import { runDaemon } from "../../daemon/runDaemon.js";
 import type { CliContext } from "../cliContext.js";
 
 export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command("start")
-    .description("run the monitor: the sweep scheduler and the poll workers (until SIGTERM or Ctrl-C)")
-    .addOption(new Option("--role <role...>", "run only these roles (several processes can share one Redis and Postgres)").choices(["scheduler", "worker"]))
+    .description("run the monitor: the sweep scheduler, the poll workers and the Slack notifier (until SIGTERM or Ctrl-C)")
+    .addOption(new Option("--role <role...>", "run only these roles (several processes can share one Redis and Postgres)").choices([...ROLES]))
     .action(async (options: { role?: Role[] }) => {
-      await runDaemon(ctx.getConfig(), options.role ?? ["scheduler", "worker"]);
+      await runDaemon(ctx.getConfig(), options.role ?? ROLES);
     });
 }

@@ -1,0 +1,72 @@
+import type { Redis } from "ioredis";
+import { renderAlert } from "../alerts/renderAlert.js";
+import { renderDigest } from "../alerts/renderDigest.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import { claimAlerts } from "../storage/claimAlerts.js";
+import type { Db } from "../storage/db.js";
+import { markDelivered, markFailed, markRetry, release } from "../storage/settleAlerts.js";
+import type { AlertSender } from "./slackSender.js";
+
+export interface DeliverDeps {
+  db: Db;
+  redis: Redis;
+  /** Key of the shared "Slack said wait" marker. */
+  pauseKey: string;
+  sender: AlertSender;
+  clock: Clock;
+  logger: Logger;
+  digestThreshold: number;
+  retryBackoffMs: number;
+  /** How long a claimed alert stays hidden from other notifiers: longer than a send can take. */
+  leaseMs: number;
+}
+
+/** Alerts in one digest at most: 300 lines always fit one Block Kit message. */
+export const MAX_DIGEST = 300;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+export type DeliverResult = { sent: number; outcome: "idle" | "paused" | "delivered" | "rate-limited" | "retry" | "failed" };
+
+/**
+ * One notifier tick: sends one message (a single alert, or a digest when many are ready) and records Slack's
+ * answer. Rows are marked delivered only after a 200.
+ */
+export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
+  if ((await deps.redis.pttl(deps.pauseKey)) > 0) return { sent: 0, outcome: "paused" };
+  const now = deps.clock();
+  const claimed = await claimAlerts(deps.db, now, new Date(now.getTime() + deps.leaseMs), deps.digestThreshold, MAX_DIGEST);
+  if (claimed.length === 0) return { sent: 0, outcome: "idle" };
+
+  const ids = claimed.map((a) => a.id);
+  const messages = claimed.length === 1 ? [renderAlert(claimed[0]!.content, now)] : renderDigest(claimed.map((a) => a.content));
+  let outcome: Awaited<ReturnType<AlertSender["send"]>> = { kind: "delivered" };
+  for (const message of messages) {
+    outcome = await deps.sender.send(message);
+    if (outcome.kind !== "delivered") break;
+  }
+  const done = deps.clock();
+
+  switch (outcome.kind) {
+    case "delivered":
+      await markDelivered(deps.db, ids, done);
+      deps.logger.info({ alerts: ids.length, kinds: [...new Set(claimed.map((a) => a.content.kind))] }, "alert delivered");
+      return { sent: ids.length, outcome: "delivered" };
+    case "rate-limited":
+      await deps.redis.set(deps.pauseKey, "1", "PX", Math.max(1, outcome.retryAfterMs));
+      await release(deps.db, ids, done);
+      deps.logger.warn({ retryAfterMs: outcome.retryAfterMs }, "Slack answered 429: the notifier pauses");
+      return { sent: 0, outcome: "rate-limited" };
+    case "retry": {
+      const attempts = Math.max(...claimed.map((a) => a.attempts)) + 1;
+      const delay = Math.min(MAX_BACKOFF_MS, deps.retryBackoffMs * 2 ** (attempts - 1));
+      await markRetry(deps.db, ids, outcome.error, new Date(done.getTime() + delay));
+      deps.logger.warn({ alerts: ids.length, error: outcome.error, retryInMs: delay }, "alert delivery failed; will retry");
+      return { sent: 0, outcome: "retry" };
+    }
+    case "permanent":
+      await markFailed(deps.db, ids, outcome.error, done);
+      deps.logger.error({ alerts: ids.length, error: outcome.error }, "Slack refused the alert; marked failed (see: invite-monitor alerts)");
+      return { sent: 0, outcome: "failed" };
+  }
+}

@@ -1,0 +1,34 @@
+import type { AlertContent } from "../alerts/alertTypes.js";
+import type { Db } from "./db.js";
+
+export interface ClaimedAlert {
+  id: number;
+  attempts: number;
+  content: AlertContent;
+}
+
+/**
+ * Takes the next alerts to deliver: the oldest one, or, when more than `digestThreshold` are ready, up to
+ * `maxDigest` of them for one digest. Claimed rows are hidden from other notifiers until `leaseUntil`; if this
+ * process dies before recording the outcome, they come back then. Nothing is lost, at worst sent twice.
+ */
+export async function claimAlerts(db: Db, now: Date, leaseUntil: Date, digestThreshold: number, maxDigest: number): Promise<ClaimedAlert[]> {
+  const ready = await db.alert.findMany({
+    where: { status: "pending", nextAttemptAt: { lte: now } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: digestThreshold + 1,
+    select: { id: true },
+  });
+  if (ready.length === 0) return [];
+  const limit = ready.length > digestThreshold ? maxDigest : 1;
+  const rows = await db.$queryRaw<Array<{ id: number; attempts: number; content: AlertContent }>>`
+    UPDATE alert SET next_attempt_at = ${leaseUntil}
+    WHERE id IN (
+      SELECT id FROM alert
+      WHERE status = 'pending' AND next_attempt_at <= ${now}
+      ORDER BY created_at, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id, attempts, content`;
+  return rows.sort((a, b) => a.id - b.id);
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { configSecrets, loadConfig, requireCloudflareAuth } from "../../src/config/loadConfig.js";
+import { InviteMonitorError } from "../../src/lib/errors.js";
+
+const HOUR = 3_600_000;
+const TOKEN = "cf-token-5uper-s3cret-VALUE";
+const KEY = "legacy-global-key-0123456789";
+
+/** The CONFIG_INVALID error loadConfig throws for `env`; fails the test when it does not throw one. */
+function configError(env: Record<string, string | undefined>): InviteMonitorError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InviteMonitorError);
+    expect((error as InviteMonitorError).code).toBe("CONFIG_INVALID");
+    return error as InviteMonitorError;
+  }
+  throw new Error("expected loadConfig to throw");
+}
+
+describe("loadConfig: defaults", () => {
+  it("an empty environment gives the documented defaults", () => {
+    // toMatchObject: sections added later (e.g. slack) do not break this table of the existing ones.
+    expect(loadConfig({})).toMatchObject({
+      databaseUrl: "postgresql://postgres@127.0.0.1:5432/invite_monitor",
+      redisUrl: "redis://127.0.0.1:6379",
+      queuePrefix: "invite-monitor",
+      cloudflare: {
+        auth: null,
+        baseUrl: "https://api.cloudflare.com/client/v4",
+        timeoutMs: 30_000,
+        rateLimit: 1200,
+        rateWindowMs: 300_000,
+        budgetShare: 0.25,
+        authRetryMs: 60_000,
+      },
+      polling: {
+        intervalMs: 900_000,
+        jitter: 0.1,
+        sweepIntervalMs: 5_000,
+        failureBackoffMs: 30_000,
+        concurrency: 4,
+        expiryThresholdsMs: [72 * HOUR, 24 * HOUR, 1 * HOUR],
+      },
+      logLevel: "info",
+    });
+  });
+
+  it("empty strings mean 'not set', and unrelated variables are ignored", () => {
+    expect(loadConfig({ POLL_INTERVAL: "", CLOUDFLARE_API_TOKEN: "", PATH: "/usr/bin", HOME: undefined })).toEqual(loadConfig({}));
+  });
+});
+
+describe("loadConfig: values", () => {
+  it.each([
+    { env: { POLL_INTERVAL: "5m" }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.intervalMs, expected: 300_000 },
+    { env: { POLL_INTERVAL: "900" }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.intervalMs, expected: 900_000 },
+    { env: { CLOUDFLARE_BASE_URL: "http://127.0.0.1:8787/client/v4//" }, pick: (c: ReturnType<typeof loadConfig>) => c.cloudflare.baseUrl, expected: "http://127.0.0.1:8787/client/v4" },
+    { env: { CLOUDFLARE_BUDGET_SHARE: "1" }, pick: (c: ReturnType<typeof loadConfig>) => c.cloudflare.budgetShare, expected: 1 },
+    { env: { POLL_JITTER: "0" }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.jitter, expected: 0 },
+    { env: { WORKER_CONCURRENCY: " 16 " }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.concurrency, expected: 16 },
+    { env: { EXPIRY_THRESHOLDS: "1h, 72h,24h,1h" }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.expiryThresholdsMs, expected: [72 * HOUR, 24 * HOUR, HOUR] },
+    { env: { EXPIRY_THRESHOLDS: "30m,2d" }, pick: (c: ReturnType<typeof loadConfig>) => c.polling.expiryThresholdsMs, expected: [48 * HOUR, HOUR / 2] },
+    { env: { LOG_LEVEL: "debug" }, pick: (c: ReturnType<typeof loadConfig>) => c.logLevel, expected: "debug" },
+    { env: { REDIS_URL: "rediss://:pw@cache:6380" }, pick: (c: ReturnType<typeof loadConfig>) => c.redisUrl, expected: "rediss://:pw@cache:6380" },
+  ])("$env", ({ env, pick, expected }) => {
+    expect(pick(loadConfig(env))).toEqual(expected);
+  });
+
+  it.each([
+    { env: { CLOUDFLARE_API_TOKEN: TOKEN }, auth: { kind: "token", token: TOKEN } },
+    { env: { CLOUDFLARE_API_TOKEN: `  ${TOKEN}\n` }, auth: { kind: "token", token: TOKEN } },
+    { env: { CLOUDFLARE_EMAIL: "ops@example.com", CLOUDFLARE_API_KEY: KEY }, auth: { kind: "key", email: "ops@example.com", key: KEY } },
+    { env: { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_EMAIL: "ops@example.com", CLOUDFLARE_API_KEY: KEY }, auth: { kind: "token", token: TOKEN } },
+  ])("auth from $env", ({ env, auth }) => {
+    const config = loadConfig(env);
+    expect(config.cloudflare.auth).toEqual(auth);
+    expect(requireCloudflareAuth(config)).toEqual(auth);
+  });
+
+  it("requireCloudflareAuth without credentials names the variable", () => {
+    expect(() => requireCloudflareAuth(loadConfig({}))).toThrow(/CLOUDFLARE_API_TOKEN/);
+  });
+
+  it("configSecrets lists the token and both spellings of URL passwords", () => {
+    const config = loadConfig({ CLOUDFLARE_API_TOKEN: TOKEN, DATABASE_URL: "postgres://u:p%40ss@db/x" });
+    expect(configSecrets(config).sort()).toEqual([TOKEN, "p%40ss", "p@ss"].sort());
+  });
+});
+
+describe("loadConfig: errors", () => {
+  it.each([
+    { env: { POLL_INTERVAL: "abc" }, variable: "POLL_INTERVAL", form: "duration" },
+    { env: { POLL_INTERVAL: "500ms" }, variable: "POLL_INTERVAL", form: "at least 1000 ms" },
+    { env: { CLOUDFLARE_TIMEOUT: "-1s" }, variable: "CLOUDFLARE_TIMEOUT", form: "duration" },
+    { env: { SWEEP_INTERVAL: "0" }, variable: "SWEEP_INTERVAL", form: "duration" },
+    { env: { CLOUDFLARE_BUDGET_SHARE: "0" }, variable: "CLOUDFLARE_BUDGET_SHARE", form: "fraction" },
+    { env: { CLOUDFLARE_BUDGET_SHARE: "1.5" }, variable: "CLOUDFLARE_BUDGET_SHARE", form: "fraction" },
+    { env: { CLOUDFLARE_BUDGET_SHARE: "25%" }, variable: "CLOUDFLARE_BUDGET_SHARE", form: "fraction" },
+    { env: { POLL_JITTER: "0.9" }, variable: "POLL_JITTER", form: "fraction from 0 to 0.5" },
+    { env: { CLOUDFLARE_RATE_LIMIT: "12.5" }, variable: "CLOUDFLARE_RATE_LIMIT", form: "whole number" },
+    { env: { WORKER_CONCURRENCY: "0" }, variable: "WORKER_CONCURRENCY", form: "whole number from 1 to 256" },
+    { env: { WORKER_CONCURRENCY: "   " }, variable: "WORKER_CONCURRENCY", form: "whole number" },
+    { env: { EXPIRY_THRESHOLDS: "72h,soon" }, variable: "EXPIRY_THRESHOLDS", form: "comma-separated list of durations" },
+    { env: { EXPIRY_THRESHOLDS: "0,1h" }, variable: "EXPIRY_THRESHOLDS", form: "comma-separated list of durations" },
+    { env: { EXPIRY_THRESHOLDS: " , " }, variable: "EXPIRY_THRESHOLDS", form: "comma-separated list of durations" },
+    { env: { DATABASE_URL: "mysql://db/x" }, variable: "DATABASE_URL", form: "postgresql://" },
+    { env: { REDIS_URL: "localhost:6379" }, variable: "REDIS_URL", form: "redis://" },
+    { env: { CLOUDFLARE_BASE_URL: "ftp://example.com" }, variable: "CLOUDFLARE_BASE_URL", form: "https://" },
+    { env: { QUEUE_PREFIX: "invite monitor" }, variable: "QUEUE_PREFIX", form: "letters, digits" },
+    { env: { LOG_LEVEL: "verbose" }, variable: "LOG_LEVEL", form: "one of fatal, error" },
+    { env: { CLOUDFLARE_EMAIL: "not-an-email", CLOUDFLARE_API_KEY: KEY }, variable: "CLOUDFLARE_EMAIL", form: "email address" },
+    { env: { CLOUDFLARE_EMAIL: "ops@example.com" }, variable: "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY", form: "set both" },
+    { env: { CLOUDFLARE_API_KEY: KEY }, variable: "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY", form: "set both" },
+    { env: { CLOUDFLARE_API_TOKEN: "   " }, variable: "CLOUDFLARE_API_TOKEN", form: "must not be empty" },
+    { env: { SLACK_WEBHOOK_URL: "hooks.slack.com/services/T/B/X" }, variable: "SLACK_WEBHOOK_URL", form: "https://" },
+    { env: { SLACK_DIGEST_THRESHOLD: "0" }, variable: "SLACK_DIGEST_THRESHOLD", form: "whole number" },
+  ])("$env -> names $variable and expects $form", ({ env, variable, form }) => {
+    const { message } = configError(env);
+    expect(message).toContain(`${variable}:`);
+    expect(message).toContain(form);
+  });
+
+  it("shows the offending value of a non-secret variable", () => {
+    expect(configError({ POLL_INTERVAL: "abc" }).message).toContain('(got "abc")');
+  });
+
+  it.each([
+    { name: "a good token beside a bad email", env: { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_EMAIL: "nope", CLOUDFLARE_API_KEY: KEY } },
+    { name: "a good token beside many bad values", env: { CLOUDFLARE_API_TOKEN: TOKEN, POLL_INTERVAL: "x", LOG_LEVEL: "y", REDIS_URL: "z" } },
+    { name: "a key without an email", env: { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_API_KEY: KEY } },
+    { name: "a bad email beside a key", env: { CLOUDFLARE_EMAIL: "nope", CLOUDFLARE_API_KEY: KEY } },
+    { name: "a Slack webhook without a scheme", env: { CLOUDFLARE_API_TOKEN: TOKEN, SLACK_WEBHOOK_URL: `hooks.slack.com/services/${KEY}` } },
+  ])("never repeats a secret value: $name", ({ env }) => {
+    const { message } = configError(env);
+    expect(message).not.toContain(TOKEN);
+    expect(message).not.toContain(KEY);
+  });
+
+  it.each(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"])("an invalid %s is named but its value is not echoed", (variable) => {
+    const { message } = configError({ [variable]: " \t ", CLOUDFLARE_EMAIL: "ops@example.com" });
+    expect(message).toContain(`${variable}: must not be empty when set`);
+    expect(message).not.toContain("(got");
+  });
+
+  it("lists a half-set key pair together with other problems", () => {
+    const { message } = configError({ POLL_INTERVAL: "abc", CLOUDFLARE_EMAIL: "ops@example.com" });
+    expect(message).toContain("POLL_INTERVAL:");
+    expect(message).toContain("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY: set both");
+  });
+
+  it.each([
+    { env: { DATABASE_URL: "mysql://u:hunter22@h/db" }, password: "hunter22" },
+    { env: { REDIS_URL: "http://:p4ssw0rd@h" }, password: "p4ssw0rd" },
+  ])("never echoes a URL that may carry a password: $env", ({ env, password }) => {
+    expect(configError(env).message).not.toContain(password);
+  });
+
+  it("lists every problem in one error", () => {
+    const { message } = configError({ POLL_INTERVAL: "abc", CLOUDFLARE_BUDGET_SHARE: "2", LOG_LEVEL: "loud", REDIS_URL: "nope" });
+    expect(message.startsWith("Invalid configuration:")).toBe(true);
+    for (const variable of ["POLL_INTERVAL:", "CLOUDFLARE_BUDGET_SHARE:", "LOG_LEVEL:", "REDIS_URL:"]) expect(message).toContain(variable);
+    expect(message.split("\n")).toHaveLength(5);
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { ALERT_KINDS, type AlertContent, type AlertKind } from "../../src/alerts/alertTypes.js";
+import { KIND_LOOK } from "../../src/alerts/renderAlert.js";
+import { renderDigest } from "../../src/alerts/renderDigest.js";
+import { LIMITS, type SlackMessage } from "../../src/alerts/slackText.js";
+
+const NOW = new Date("2025-03-01T12:00:00.000Z");
+const idOf = (n: number) => n.toString(16).padStart(32, "0");
+
+function content(overrides: Partial<AlertContent> = {}): AlertContent {
+  return {
+    kind: "accepted", inviteId: idOf(1), label: null, invitedMemberEmail: "alice@example.com", organizationName: "Example Org",
+    organizationId: "org-1", roles: ["Administrator"], invitedBy: "bob@example.com", invitedOn: "2025-02-22T12:00:00.000Z",
+    expiresOn: "2025-03-08T12:00:00.000Z", oldStatus: "pending", newStatus: "accepted", thresholdMs: null, detail: null,
+    occurredAt: NOW.toISOString(), ...overrides,
+  };
+}
+
+interface TextObject { type: string; text: string }
+interface LooseBlock { type: string; text?: TextObject; elements?: TextObject[] }
+const blocksOf = (m: SlackMessage) => m.blocks as unknown as LooseBlock[];
+const sections = (m: SlackMessage) => blocksOf(m).filter((b) => b.type === "section").map((b) => b.text?.text ?? "");
+const header = (m: SlackMessage) => blocksOf(m)[0]?.text?.text ?? "";
+const titleOf = (kind: AlertKind) => `*${KIND_LOOK[kind].emoji} ${KIND_LOOK[kind].title}*`;
+const idsIn = (text: string) => [...text.matchAll(/`([0-9a-f]{32})`/g)].map((m) => m[1]);
+
+function expectWithinSlackLimits(m: SlackMessage): void {
+  const blocks = blocksOf(m);
+  expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+  expect(blocks[0]?.type).toBe("header");
+  expect(blocks[0]?.text?.type).toBe("plain_text");
+  expect(header(m).length).toBeLessThanOrEqual(LIMITS.header);
+  expect(m.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+  for (const text of sections(m)) expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+}
+
+describe("renderDigest", () => {
+  it("nothing to send -> no message", () => {
+    expect(renderDigest([])).toEqual([]);
+  });
+
+  it("one alert -> a singular header", () => {
+    const [message, ...rest] = renderDigest([content()]);
+    expect(rest).toEqual([]);
+    expect(header(message!)).toBe("📋 1 invite update");
+  });
+
+  describe("20 alerts of mixed kinds", () => {
+    const counts: Array<[AlertKind, number]> = [["gone", 2], ["accepted", 7], ["expiring", 2], ["rejected", 5], ["expired", 4]];
+    const kinds = counts.flatMap(([kind, n]) => Array<AlertKind>(n).fill(kind));
+    // Interleave the kinds so grouping is the renderer's work, not the input order's.
+    const alerts = kinds.map((_, i) => kinds[(i * 7) % kinds.length]!).map((kind, i) => content({ kind, inviteId: idOf(i + 1), newStatus: kind }));
+    const messages = renderDigest(alerts);
+    const message = messages[0]!;
+
+    it("fit in one message within Slack's limits", () => {
+      expect(messages).toHaveLength(1);
+      expectWithinSlackLimits(message);
+      expect(header(message)).toBe("📋 20 invite updates");
+      expect(blocksOf(message).at(-1)?.type).toBe("context");
+    });
+
+    it("name every invite id exactly once", () => {
+      const named = sections(message).flatMap(idsIn);
+      expect([...named].sort()).toEqual(alerts.map((a) => a.inviteId).sort());
+    });
+
+    it("group the ids under one title per kind, in the usual kind order", () => {
+      const all = sections(message).join("\n");
+      const present = ALERT_KINDS.filter((k) => alerts.some((a) => a.kind === k));
+      for (const kind of present) expect(all.split(titleOf(kind)).length - 1).toBe(1);
+      expect(sections(message).map((s) => s.split("\n")[0])).toEqual(present.map(titleOf));
+      for (const section of sections(message)) {
+        const kind = present.find((k) => section.startsWith(titleOf(k)))!;
+        expect(idsIn(section).sort()).toEqual(alerts.filter((a) => a.kind === kind).map((a) => a.inviteId).sort());
+      }
+    });
+
+    it("count each kind in the fallback text", () => {
+      expect(message.text).toBe("20 invite updates: 7 accepted, 5 rejected, 4 expired, 2 gone, 2 expiring");
+    });
+  });
+
+  it("credentials alerts are listed by their escaped detail and counted by readable kind", () => {
+    const [message] = renderDigest([
+      content({ kind: "credentials_rejected", inviteId: null, detail: "HTTP 403 <token> & more" }),
+      content({ kind: "credentials_restored", inviteId: null, detail: null }),
+      content({ inviteId: idOf(9) }),
+    ]);
+    expect(message!.text).toBe("3 invite updates: 1 accepted, 1 credentials rejected, 1 credentials restored");
+    expect(sections(message!)).toEqual([
+      `${titleOf("accepted")}\n• \`${idOf(9)}\` alice@example.com — Example Org`,
+      `${titleOf("credentials_rejected")}\n• HTTP 403 &lt;token&gt; &amp; more`,
+      `${titleOf("credentials_restored")}\n• ${KIND_LOOK.credentials_restored.title}`,
+    ]);
+  });
+
+  it.each([
+    { note: "hostile email and org", overrides: { invitedMemberEmail: "a<b>&c@example.com", organizationName: "<!channel>" }, line: "a&lt;b&gt;&amp;c@example.com — &lt;!channel&gt;" },
+    { note: "missing email and org", overrides: { invitedMemberEmail: null, organizationName: null, organizationId: null }, line: "(unknown invitee)" },
+    { note: "org id when the name is missing", overrides: { organizationName: null, organizationId: "org-42" }, line: "alice@example.com — org-42" },
+    { note: "non-ASCII names", overrides: { invitedMemberEmail: "zoë@例え.jp", organizationName: "Zoë Ångström 日本語 🚀" }, line: "zoë@例え.jp — Zoë Ångström 日本語 🚀" },
+  ])("$note -> '$line'", ({ overrides, line }) => {
+    const [message] = renderDigest([content(overrides), content({ kind: "gone", inviteId: idOf(2) })]);
+    const text = sections(message!).join("\n");
+    expect(text).toContain(`• \`${idOf(1)}\` ${line}\n`);
+    expect(text).not.toMatch(/undefined|null|[<>]/);
+  });
+
+  it.each([
+    { note: "long emails and orgs", email: (i: number) => `someone.with.a.really.long.name.${i}@${"sub.".repeat(40)}example.com`, org: (i: number) => `Organization ${i} ${"with a very long name ".repeat(10)}`, split: false },
+    { note: "long mrkdwn-hostile emails and orgs", email: (i: number) => `${i}${"<&>".repeat(60)}@example.com`, org: (i: number) => `${i}${"&".repeat(200)}`, split: true },
+  ])("300 alerts with $note: every invite named once, every message within limits", ({ email, org, split }) => {
+    const alerts = Array.from({ length: 300 }, (_, i) =>
+      content({ kind: ALERT_KINDS[i % 5]!, inviteId: idOf(i + 1), invitedMemberEmail: email(i), organizationName: org(i) }),
+    );
+    const messages = renderDigest(alerts);
+    expect(messages.length > 1).toBe(split);
+    for (const message of messages) {
+      expectWithinSlackLimits(message);
+      expect(sections(message).join("\n")).not.toMatch(/[<>]/);
+    }
+    const named = messages.flatMap((m) => sections(m).flatMap(idsIn));
+    expect(named).toHaveLength(300);
+    expect(new Set(named)).toEqual(new Set(alerts.map((a) => a.inviteId)));
+    const headerCounts = messages.map((m) => Number(/📋 (\d+) invite updates?/.exec(header(m))?.[1]));
+    expect(headerCounts.reduce((a, b) => a + b, 0)).toBe(300);
+    if (messages.length > 1) messages.forEach((m, i) => expect(header(m)).toContain(`(part ${i + 1})`));
+  });
+});

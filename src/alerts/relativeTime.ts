@@ -7,8 +7,10 @@ export function relativeTime(target: Date, now: Date): string {
   const diff = target.getTime() - now.getTime();
   const abs = Math.abs(diff);
   if (abs < MINUTE) return "just now";
-  const [value, unit] =
-    abs < HOUR ? [Math.round(abs / MINUTE), "minute"] : abs < 2 * DAY ? [Math.round(abs / HOUR), "hour"] : [Math.round(abs / DAY), "day"];
+  // Decide the unit on the rounded value, so 59m40s reads "1 hour", not "60 minutes".
+  const minutes = Math.round(abs / MINUTE);
+  const hours = Math.round(abs / HOUR);
+  const [value, unit] = minutes < 60 ? [minutes, "minute"] : hours < 48 ? [hours, "hour"] : [Math.round(abs / DAY), "day"];
   const phrase = `${value} ${unit}${value === 1 ? "" : "s"}`;
   return diff > 0 ? `in ${phrase}` : `${phrase} ago`;
 }

@@ -23,7 +23,7 @@ export function renderAlert(alert: AlertContent, now: Date): SlackMessage {
   if (alert.inviteId === null) {
     const detail = escapeMrkdwn(alert.detail ?? "");
     return {
-      text: truncate(`${look.emoji} ${look.title}${alert.detail ? `: ${alert.detail}` : ""}`, LIMITS.sectionText),
+      text: truncate(`${look.emoji} ${look.title}${alert.detail ? `: ${detail}` : ""}`, LIMITS.sectionText),
       blocks: [header, { type: "section", text: { type: "mrkdwn", text: truncate(detail || look.title, LIMITS.sectionText) } }, context(alert)],
     };
   }
@@ -45,7 +45,8 @@ export function renderAlert(alert: AlertContent, now: Date): SlackMessage {
     field("Invited on", when(alert.invitedOn, now)),
     field("Expires on", when(alert.expiresOn, now)),
   ];
-  const text = `${look.emoji} ${title}: ${who} to ${org}${change ? ` (${change})` : ""} [${alert.inviteId}]`;
+  // Slack reads the fallback as mrkdwn too: an organization named "<!channel>" must not ping anyone.
+  const text = `${look.emoji} ${title}: ${escapeMrkdwn(who)} to ${escapeMrkdwn(org)}${change ? ` (${escapeMrkdwn(change)})` : ""} [${alert.inviteId}]`;
   return {
     text: truncate(text, LIMITS.sectionText),
     blocks: [

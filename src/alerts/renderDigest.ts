@@ -5,6 +5,10 @@ import { LIMITS, escapeMrkdwn, truncate, type SlackBlock, type SlackMessage } fr
 
 /** Room kept free in each message for the header and the closing context line. */
 const RESERVED_BLOCKS = 2;
+/** Room kept free in each section for a "(continued)" title when a kind spills into the next message. */
+const TITLE_ROOM = 80;
+
+const title = (kind: AlertKind, continued = false) => `*${KIND_LOOK[kind].emoji} ${KIND_LOOK[kind].title}${continued ? " (continued)" : ""}*\n`;
 
 /**
  * Many alerts at once as one digest message (or a few, when Block Kit's limits are reached), grouped by kind.
@@ -21,18 +25,20 @@ export function renderDigest(alerts: readonly AlertContent[]): SlackMessage[] {
   const sections: Array<{ kind: AlertKind; text: string; count: number }> = [];
   for (const { kind, line } of lines) {
     const last = sections.at(-1);
-    if (last && last.kind === kind && last.text.length + 1 + line.length <= LIMITS.sectionText) {
+    if (last && last.kind === kind && last.text.length + 1 + line.length <= LIMITS.sectionText - TITLE_ROOM) {
       last.text += `\n${line}`;
       last.count += 1;
     } else {
-      const title = last?.kind === kind ? "" : `*${KIND_LOOK[kind].emoji} ${KIND_LOOK[kind].title}*\n`;
-      sections.push({ kind, text: `${title}${line}`, count: 1 });
+      sections.push({ kind, text: `${last?.kind === kind ? "" : title(kind)}${line}`, count: 1 });
     }
   }
   const perMessage = LIMITS.blocks - RESERVED_BLOCKS;
   const messages: SlackMessage[] = [];
   for (let start = 0; start < sections.length; start += perMessage) {
-    const chunk = sections.slice(start, start + perMessage);
+    const chunk = sections.slice(start, start + perMessage).map((s) => ({ ...s }));
+    // A kind that spills over from the previous message is named again, so every part reads on its own.
+    const first = chunk[0];
+    if (first && start > 0 && sections[start - 1]?.kind === first.kind) first.text = title(first.kind, true) + first.text;
     const count = chunk.reduce((n, s) => n + s.count, 0);
     const part = sections.length > perMessage ? ` (part ${messages.length + 1})` : "";
     const counts = ALERT_KINDS.map((kind) => [kind, chunk.filter((s) => s.kind === kind).reduce((n, s) => n + s.count, 0)] as const)
@@ -43,7 +49,7 @@ export function renderDigest(alerts: readonly AlertContent[]): SlackMessage[] {
       ...chunk.map((s): SlackBlock => ({ type: "section", text: { type: "mrkdwn", text: s.text } })),
       { type: "context", elements: [{ type: "mrkdwn", text: "invite-monitor digest: many alerts were ready at once" }] },
     ];
-    messages.push({ text: truncate(`${count} invite updates${part}: ${counts.join(", ")}`, LIMITS.sectionText), blocks });
+    messages.push({ text: truncate(`${count} invite update${count === 1 ? "" : "s"}${part}: ${counts.join(", ")}`, LIMITS.sectionText), blocks });
   }
   return messages;
 }

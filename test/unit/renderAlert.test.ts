@@ -142,7 +142,7 @@ describe("renderAlert", () => {
   });
 
   it.each([
-    { kind: "credentials_rejected" as const, detail: "HTTP 403 <from> /user & co", section: "HTTP 403 &lt;from&gt; /user &amp; co", text: "🔑 Cloudflare rejected the credentials: HTTP 403 <from> /user & co" },
+    { kind: "credentials_rejected" as const, detail: "HTTP 403 <from> /user & co", section: "HTTP 403 &lt;from&gt; /user &amp; co", text: "🔑 Cloudflare rejected the credentials: HTTP 403 &lt;from&gt; /user &amp; co" },
     { kind: "credentials_restored" as const, detail: null, section: "Cloudflare accepts the credentials again", text: "🔓 Cloudflare accepts the credentials again" },
   ])("a credentials alert ($kind) renders its detail", ({ kind, detail, section, text }) => {
     const message = renderAlert(content({ kind, inviteId: null, detail }), NOW);
@@ -162,5 +162,13 @@ describe("when", () => {
     { iso: "2025-03-11T12:00:00.000Z", expected: "2025-03-11 12:00 UTC (in 10 days)" },
   ])("$iso -> $expected", ({ iso, expected }) => {
     expect(when(iso, NOW)).toBe(expected);
+  });
+});
+
+describe("the plain-text fallback", () => {
+  it("is escaped too, so an organization named <!channel> pings nobody", () => {
+    const message = renderAlert(content({ organizationName: "<!channel>", invitedMemberEmail: "a<b>&c@example.com" }), NOW);
+    expect(message.text).toContain("a&lt;b&gt;&amp;c@example.com to &lt;!channel&gt;");
+    expect(message.text).not.toContain("<!channel>");
   });
 });

@@ -118,7 +118,10 @@ describe("renderDigest", () => {
     expect(messages.length > 1).toBe(split);
     for (const message of messages) {
       expectWithinSlackLimits(message);
-      expect(sections(message).join("\n")).not.toMatch(/[<>]/);
+      const text = sections(message).join("\n");
+      expect(text).not.toMatch(/[<>]/);
+      // A kind spread over several sections is titled once per message.
+      for (const kind of ALERT_KINDS) expect(text.split(titleOf(kind)).length - 1).toBeLessThanOrEqual(1);
     }
     const named = messages.flatMap((m) => sections(m).flatMap(idsIn));
     expect(named).toHaveLength(300);
@@ -126,5 +129,20 @@ describe("renderDigest", () => {
     const headerCounts = messages.map((m) => Number(/📋 (\d+) invite updates?/.exec(header(m))?.[1]));
     expect(headerCounts.reduce((a, b) => a + b, 0)).toBe(300);
     if (messages.length > 1) messages.forEach((m, i) => expect(header(m)).toContain(`(part ${i + 1})`));
+  });
+});
+
+describe("renderDigest: parts of one kind", () => {
+  it("names the kind again at the top of every later part", () => {
+    const alerts = Array.from({ length: 300 }, (_, i) =>
+      content({ inviteId: idOf(i + 1), invitedMemberEmail: "&".repeat(120), organizationName: "&".repeat(100) }),
+    );
+    const messages = renderDigest(alerts);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const [index, message] of messages.entries()) {
+      expect(sections(message)[0]?.startsWith(index === 0 ? titleOf("accepted") : "*✅ Invite accepted (continued)*")).toBe(true);
+      expectWithinSlackLimits(message);
+    }
+    expect(messages.flatMap((m) => sections(m).flatMap(idsIn))).toHaveLength(300);
   });
 });

@@ -91,3 +91,17 @@ describe("listWithin", () => {
     expect(text).not.toContain("x");
   });
 });
+
+describe("fixes found by review", () => {
+  it.each([
+    { items: ["Administrator", "DNS"], max: 20, expected: "Administrator, DNS" },
+    { items: ["aaaa", "bbbb", "cccc"], max: 20, expected: "aaaa, bbbb, cccc" },
+    { items: ["x".repeat(400)], max: 300, expected: "1 role" },
+  ])("listWithin($items, $max) -> $expected", ({ items, max, expected }) => {
+    expect(listWithin(items, max)).toBe(expected);
+  });
+
+  it("never leaves half an escaped entity at a cut", () => {
+    expect(truncate("&amp;".repeat(10), 8)).toBe("&amp;…");
+  });
+});

@@ -4,6 +4,7 @@ import { makeRedactor } from "../lib/redact.js";
 import { CliContext, type CliIo } from "./cliContext.js";
 import { registerAlerts } from "./commands/alerts.js";
 import { registerHistory } from "./commands/history.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerMute } from "./commands/mute.js";
 import { registerList } from "./commands/list.js";
 import { registerStart } from "./commands/start.js";
@@ -19,7 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Watches Cloudflare invitations and records what happens to them")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart]) register(program, ctx);
+  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate]) register(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -56,6 +56,14 @@ export interface Config {
     /** SLACK_RETRY_BACKOFF: first retry delay after a 5xx or timeout, doubling up to 15 minutes. Default 5s. */
     retryBackoffMs: number;
   };
+  http: {
+    /** HTTP_HOST: where /healthz, /readyz and /metrics listen. Default 127.0.0.1. */
+    host: string;
+    /** HTTP_PORT. Default 8080; 0 picks a free port. */
+    port: number;
+  };
+  /** LOG_FORMAT: json (default) or pretty for a terminal. */
+  logFormat: "json" | "pretty";
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. Default info. */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -152,6 +160,9 @@ const schema = z.object({
   SLACK_SEND_INTERVAL: duration("1s", 10),
   SLACK_DIGEST_THRESHOLD: number("5", "a whole number, at least 1", (n) => Number.isInteger(n) && n >= 1),
   SLACK_RETRY_BACKOFF: duration("5s", 10),
+  HTTP_HOST: z.string().trim().min(1, "expected a host name or IP address").default("127.0.0.1"),
+  HTTP_PORT: number("8080", "a port number from 0 to 65535", (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
+  LOG_FORMAT: z.enum(["json", "pretty"], { message: "expected json or pretty" }).default("json"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     message: "expected one of fatal, error, warn, info, debug, trace, silent",
   }).default("info"),
@@ -182,7 +193,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (problems.length > 0 || !e) {
-    throw new InviteMonitorError("CONFIG_INVALID", `Invalid configuration:\n  ${problems.join("\n  ")}`);
+    // One problem reads best on one line; several get one line each.
+    const message = problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n  ${problems.join("\n  ")}`;
+    throw new InviteMonitorError("CONFIG_INVALID", message);
   }
 
   let auth: CloudflareAuth | null = null;
@@ -217,6 +230,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       digestThreshold: e.SLACK_DIGEST_THRESHOLD,
       retryBackoffMs: e.SLACK_RETRY_BACKOFF,
     },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    logFormat: e.LOG_FORMAT,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -226,7 +241,7 @@ export function requireCloudflareAuth(config: Config): CloudflareAuth {
   if (config.cloudflare.auth) return config.cloudflare.auth;
   throw new InviteMonitorError(
     "CONFIG_INVALID",
-    "Invalid configuration:\n  CLOUDFLARE_API_TOKEN: required to poll Cloudflare (or set CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)",
+    "Invalid configuration: CLOUDFLARE_API_TOKEN: required to poll Cloudflare (or set CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY)",
   );
 }
 

@@ -12,6 +12,7 @@ import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/bud
 import { createQueues, type PollJobData } from "../scheduling/queues.js";
 import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
 import type { Db } from "../storage/db.js";
+import { createMetrics, type Metrics } from "../metrics/createMetrics.js";
 import { deliverOnce, type DeliverResult } from "../notifier/deliverOnce.js";
 import { createLogSender } from "../notifier/logSender.js";
 import { createSlackSender, type AlertSender } from "../notifier/slackSender.js";
@@ -43,6 +44,7 @@ export interface Monitor {
   /** Stops taking jobs, lets running ones finish, then closes the queues. Runs once; later calls wait for it. */
   stop(): Promise<void>;
   readonly queues: ReturnType<typeof createQueues>;
+  readonly metrics: Metrics;
 }
 
 /** Wires the scheduler and the poll workers onto Postgres, Redis and Cloudflare. The caller owns db and redis. */
@@ -50,6 +52,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const { config, db, redis, logger, clock } = deps;
   const prefix = config.queuePrefix;
   const queues = createQueues(redis, prefix);
+  const metrics = createMetrics({ db, queues, clock });
   const rate = requestsPerSecond(config.cloudflare);
   const limiter = limiterFor(rate);
   const batchSize = sweepBatchSize(rate, config.polling.sweepIntervalMs);
@@ -79,6 +82,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       digestThreshold: config.slack.digestThreshold,
       retryBackoffMs: config.slack.retryBackoffMs,
       leaseMs: 2 * config.slack.timeoutMs + 1_000,
+      metrics,
     });
 
   async function pauseAll(ms: number): Promise<void> {
@@ -106,6 +110,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       spacingMs: 1000 / rate,
       rateWindowMs: config.cloudflare.rateWindowMs,
       authRetryMs: config.cloudflare.authRetryMs,
+      metrics,
     });
     return new Worker<PollJobData, PollResult>(queues.poll.name, processor, {
       // Shared with the queues; BullMQ duplicates it for the blocking connection it owns.
@@ -133,6 +138,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
 
   return {
     queues,
+    metrics,
     sweepOnce,
     notifyOnce,
     async start(roles) {

@@ -1,33 +1,74 @@
 import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
 import { formatDuration } from "../config/duration.js";
+import { startHttpServer } from "../http/startHttpServer.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../lib/logger.js";
+import { makeAuthState } from "../polling/authState.js";
 import { limiterFor, requestsPerSecond } from "../scheduling/budget.js";
 import { createDb } from "../storage/db.js";
 import { createMonitor, type Role } from "./createMonitor.js";
 import { createRedis } from "./redis.js";
+import { startupChecks } from "./startupChecks.js";
 
 /** How long a graceful stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * The long-running process: opens Postgres and Redis, starts the requested roles, and shuts down gracefully
- * on SIGTERM or SIGINT (a second signal, or the timeout, forces the exit). Resources close in reverse order.
+ * The long-running process: checks Postgres and Redis, starts the requested roles and the HTTP endpoints, and
+ * shuts down gracefully on SIGTERM or SIGINT: no new jobs, in-flight ones finish, then everything closes in
+ * reverse order of opening. A second signal, or the timeout, forces the exit; unfinished jobs run again later.
  */
 export async function runDaemon(config: Config, roles: readonly Role[], logger?: Logger): Promise<void> {
   if (roles.includes("worker")) requireCloudflareAuth(config);
-  const log = logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
-  const db = createDb(config.databaseUrl);
-  const redis = createRedis(config.redisUrl);
-  const monitor = createMonitor({ config, db, redis, logger: log, clock: systemClock });
+  const log = logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config), pretty: config.logFormat === "pretty" });
+  // Everything opened is closed in reverse order, on a failed start as on a stop.
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
 
-  await db.$queryRaw`SELECT 1`;
-  await redis.ping();
-  await monitor.start(roles);
+  const db = createDb(config.databaseUrl);
+  closers.push(() => db.$disconnect());
+  const redis = createRedis(config.redisUrl);
+  // ioredis reconnects by itself; its errors are expected while Redis is down and are reported by /readyz.
+  redis.on("error", () => {});
+  closers.push(() => redis.quit().catch(() => redis.disconnect()));
+
+  let monitor: ReturnType<typeof createMonitor>;
+  let http: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    await startupChecks(db, redis, log);
+    monitor = createMonitor({ config, db, redis, logger: log, clock: systemClock });
+    const authState = makeAuthState(redis, config.queuePrefix);
+    http = await startHttpServer({
+      host: config.http.host,
+      port: config.http.port,
+      registry: monitor.metrics.registry,
+      checks: {
+        postgres: async () => void (await db.$queryRaw`SELECT 1`),
+        redis: async () => {
+          if (redis.status !== "ready") throw new Error(`redis connection is ${redis.status}`);
+          await redis.ping();
+        },
+        credentials: async () => {
+          const incident = await authState.current();
+          if (incident) throw new Error(`rejected by Cloudflare since ${incident.since}`);
+        },
+      },
+    });
+    closers.push(() => http.close());
+    closers.push(() => monitor.stop());
+    await monitor.start(roles);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
   const rate = requestsPerSecond(config.cloudflare);
   log.info(
     {
       roles,
+      http: http.url,
       cloudflare: config.cloudflare.baseUrl,
       auth: config.cloudflare.auth?.kind ?? "none",
       budget: `${(rate * 60).toFixed(1)} requests/min (${config.cloudflare.budgetShare} of ${config.cloudflare.rateLimit} per ${formatDuration(config.cloudflare.rateWindowMs)})`,
@@ -47,18 +88,17 @@ export async function runDaemon(config: Config, roles: readonly Role[], logger?:
       signals += 1;
       if (signals > 1) {
         log.warn({ signal }, "second signal: exiting now; interrupted jobs run again after a restart");
-        process.exit(1);
+        process.exit(130);
       }
-      log.info({ signal }, "stopping: finishing in-flight polls");
+      log.info({ signal }, "stopping: no new jobs, finishing in-flight polls and sends");
       const timer = setTimeout(() => {
-        log.warn({ timeoutMs: STOP_TIMEOUT_MS }, "graceful stop timed out: exiting now");
+        log.warn({ timeoutMs: STOP_TIMEOUT_MS }, "graceful stop timed out: exiting now; interrupted jobs run again after a restart");
         process.exit(1);
       }, STOP_TIMEOUT_MS);
       timer.unref();
       void (async () => {
-        await monitor.stop();
-        await redis.quit();
-        await db.$disconnect();
+        // Workers first (in-flight jobs finish), then queues, the HTTP server, Redis and Postgres.
+        await closeAll();
         log.info("stopped");
         resolve();
       })();

@@ -9,6 +9,8 @@ export interface LoggerOptions {
   secrets: ReadonlyArray<string | undefined | null>;
   /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
+  /** Human-readable colored lines (pino-pretty) instead of JSON. */
+  pretty?: boolean;
 }
 
 /** Structured JSON logs with secrets scrubbed from the serialized line, so no code path can leak one. */
@@ -20,6 +22,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: undefined,
       hooks: { streamWrite: (line) => redact(line) },
     },
-    options.destination ?? pino.destination({ fd: 1, sync: false }),
+    options.destination ?? (options.pretty ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss" } }) : pino.destination({ fd: 1, sync: false })),
   );
 }

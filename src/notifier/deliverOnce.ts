@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.js";
 import { claimAlerts } from "../storage/claimAlerts.js";
 import type { Db } from "../storage/db.js";
 import { markDelivered, markFailed, markRetry, release } from "../storage/settleAlerts.js";
+import type { Metrics } from "../metrics/createMetrics.js";
 import type { AlertSender } from "./slackSender.js";
 
 export interface DeliverDeps {
@@ -20,6 +21,7 @@ export interface DeliverDeps {
   retryBackoffMs: number;
   /** How long a claimed alert stays hidden from other notifiers: longer than a send can take. */
   leaseMs: number;
+  metrics: Pick<Metrics, "alertsSettled">;
 }
 
 /** Alerts in one digest at most: 300 lines always fit one Block Kit message. */
@@ -46,6 +48,7 @@ export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
     if (outcome.kind !== "delivered") break;
   }
   const done = deps.clock();
+  deps.metrics.alertsSettled(claimed.map((a) => a.content.kind), outcome.kind);
 
   switch (outcome.kind) {
     case "delivered":

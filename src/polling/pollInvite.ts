@@ -9,6 +9,7 @@ import type { Db } from "../storage/db.js";
 import { insertAlerts } from "../storage/insertAlerts.js";
 import { recordObservation } from "../storage/recordObservation.js";
 import { credentialsAlert } from "../alerts/decideAlerts.js";
+import type { Metrics } from "../metrics/createMetrics.js";
 import type { AuthState } from "./authState.js";
 
 export interface PollDeps {
@@ -25,6 +26,7 @@ export interface PollDeps {
   /** Used when a 429 carries neither retry-after nor a Ratelimit reset: Cloudflare blocks for a whole window. */
   rateWindowMs: number;
   authRetryMs: number;
+  metrics: Pick<Metrics, "pollFinished" | "rateLimitPause" | "cloudflareRemaining">;
 }
 
 export type PollResult = { outcome: string; snapshot: boolean };
@@ -38,11 +40,16 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
   const log = deps.logger;
   return async (job) => {
     const { inviteId } = job.data;
+    const started = performance.now();
     const outcome = await deps.cloudflare.getInvite(inviteId);
+    const finished = () => deps.metrics.pollFinished(outcome.kind, (performance.now() - started) / 1000);
+    if (outcome.kind !== "unauthorized" && outcome.rateLimit) deps.metrics.cloudflareRemaining(outcome.rateLimit.remaining);
 
     if (outcome.kind === "rate-limited") {
       const pause = outcome.retryAfterMs ?? (outcome.rateLimit ? outcome.rateLimit.resetSeconds * 1000 : deps.rateWindowMs);
       await deps.pauseAll(pause);
+      deps.metrics.rateLimitPause("429");
+      finished();
       log.warn({ inviteId, pauseMs: pause }, "Cloudflare answered 429: every worker pauses");
       throw new RateLimitError();
     }
@@ -56,6 +63,8 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
         );
       }
       await deps.pauseAll(deps.authRetryMs);
+      deps.metrics.rateLimitPause("credentials");
+      finished();
       throw new RateLimitError();
     }
 
@@ -68,11 +77,13 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     const slowdown = slowdownFromRateLimit(outcome.rateLimit, deps.spacingMs);
     if (slowdown > 0) {
       await deps.pauseAll(slowdown);
+      deps.metrics.rateLimitPause("ratelimit_header");
       log.info({ remaining: outcome.rateLimit?.remaining, pauseMs: slowdown }, "Cloudflare quota is running low: slowing down");
     }
 
     const now = deps.clock();
     const result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
+    finished();
     if (result.kind === "write" && result.snapshot) {
       log.info({ inviteId, status: result.snapshot.effectiveStatus, changes: result.changes, first: result.snapshot.first, alerts: result.alerts?.map((a) => a.kind) }, "invite changed");
     }

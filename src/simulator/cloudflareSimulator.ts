@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   auth?: { token: string } | { email: string; key: string };
   /** Cloudflare's rule, scaled as you like: over `limit` requests in `windowMs`, every call is 429 for a whole window. */
   rateLimit?: { limit: number; windowMs: number };
+  /** Delay of every answer that sets none of its own: a slow API. */
+  latencyMs?: number;
 }
 
 export interface CloudflareSimulator {
@@ -140,7 +142,8 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
       hanging.add(res);
       return;
     }
-    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    const delay = answer.delayMs ?? options.latencyMs;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const headers: Record<string, string> = { "content-type": "application/json", ...answer.headers };
     const limit = options.rateLimit;
     if (limit && !headers.ratelimit) {

@@ -11,10 +11,11 @@ export interface TestDatabase {
 }
 
 /** A fresh migrated database for one test: a clone of the template that globalSetup migrated. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject("adminDatabaseUrl");
   const name = `im_test_${randomBytes(6).toString("hex")}`;
-  await admin(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${inject("templateDatabase")}"`);
+  const template = options.migrated === false ? "" : ` TEMPLATE "${inject("templateDatabase")}"`;
+  await admin(adminUrl, `CREATE DATABASE "${name}"${template}`);
   const url = withDatabase(adminUrl, name);
   const db = createDb(url);
   return {

@@ -49,6 +49,7 @@ describe("acceptance 4: a killed notifier and a flushed Redis lose no alert", ()
       SLACK_DIGEST_THRESHOLD: "100",
       SLACK_TIMEOUT: "500ms",
       LOG_LEVEL: "info",
+      HTTP_PORT: "0",
     };
 
     const first = spawnDaemon(["start", "--role", "notifier"], env);

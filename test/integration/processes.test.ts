@@ -45,6 +45,7 @@ describe("acceptance 7, as real processes: two daemons, each a scheduler and a w
       POLL_JITTER: "0",
       SWEEP_INTERVAL: "200ms",
       LOG_LEVEL: "info",
+      HTTP_PORT: "0",
     };
     daemons = [spawnDaemon(["start"], env), spawnDaemon(["start"], env)];
     await Promise.all(daemons.map((d) => d.waitForLog("invite-monitor started")));

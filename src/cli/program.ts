@@ -7,6 +7,7 @@ import { registerHistory } from "./commands/history.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerMute } from "./commands/mute.js";
 import { registerList } from "./commands/list.js";
+import { registerSimulate } from "./commands/simulate.js";
 import { registerStart } from "./commands/start.js";
 import { registerTrack } from "./commands/track.js";
 
@@ -20,7 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Watches Cloudflare invitations and records what happens to them")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate]) register(program, ctx);
+  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) register(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A canned answer. `body` objects are sent as JSON; strings as they are. `hang` never answers. */
+/**
+ * A canned answer. `body` objects are sent as JSON; strings as they are. `hang` never answers. An answer with only
+ * `delayMs` is the normal answer, late.
+ */
 export interface ScriptedResponse {
   status?: number;
   body?: unknown;
@@ -92,27 +95,29 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
 
   async function respond(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray | null, inviteId: string | null, body: string): Promise<void> {
     const scripted = (inviteId ? scripts.get(inviteId)?.shift() : undefined) ?? scripts.get("*")?.shift();
-    if (scripted) return send(res, scripted);
+    if (scripted && (scripted.status !== undefined || scripted.body !== undefined || scripted.hang)) return send(res, scripted);
+    // A script with only a delay means "the normal answer, slowly".
+    const slow = scripted?.delayMs;
 
-    if (!match) return send(res, { status: 404, body: envelope(false, null, [{ code: 7003, message: "Could not route to " + req.url }]) });
-    if (!authorized(req)) return send(res, answers.unauthorized());
+    if (!match) return send(res, { status: 404, body: envelope(false, null, [{ code: 7003, message: "Could not route to " + req.url }]) }, slow);
+    if (!authorized(req)) return send(res, answers.unauthorized(), slow);
     const limited = rateLimitAnswer();
-    if (limited) return send(res, limited);
+    if (limited) return send(res, limited, slow);
 
     if (!inviteId) {
-      if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) });
-      return send(res, { status: 200, body: envelope(true, [...invites.values()]) });
+      if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) }, slow);
+      return send(res, { status: 200, body: envelope(true, [...invites.values()]) }, slow);
     }
     const invite = invites.get(inviteId);
-    if (!invite) return send(res, { status: 404, body: envelope(false, null, [{ code: 1003, message: "Invite not found" }]) });
+    if (!invite) return send(res, { status: 404, body: envelope(false, null, [{ code: 1003, message: "Invite not found" }]) }, slow);
     if (req.method === "PATCH") {
       const status = safeJson(body)?.status;
       if (status !== "accepted" && status !== "rejected") {
-        return send(res, { status: 400, body: envelope(false, null, [{ code: 1004, message: 'status must be "accepted" or "rejected"' }]) });
+        return send(res, { status: 400, body: envelope(false, null, [{ code: 1004, message: 'status must be "accepted" or "rejected"' }]) }, slow);
       }
       invite.status = status;
     }
-    return send(res, { status: 200, body: envelope(true, invite) });
+    return send(res, { status: 200, body: envelope(true, invite) }, slow);
   }
 
   function authorized(req: IncomingMessage): boolean {
@@ -137,12 +142,12 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     return null;
   }
 
-  async function send(res: ServerResponse, answer: ScriptedResponse): Promise<void> {
+  async function send(res: ServerResponse, answer: ScriptedResponse, extraDelayMs = 0): Promise<void> {
     if (answer.hang) {
       hanging.add(res);
       return;
     }
-    const delay = answer.delayMs ?? options.latencyMs;
+    const delay = (answer.delayMs ?? options.latencyMs ?? 0) + extraDelayMs;
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const headers: Record<string, string> = { "content-type": "application/json", ...answer.headers };
     const limit = options.rateLimit;

@@ -11,17 +11,25 @@ import { registerSimulate } from "./commands/simulate.js";
 import { registerStart } from "./commands/start.js";
 import { registerTrack } from "./commands/track.js";
 
+/** Every command of the CLI, wired to one context. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("invite-monitor")
+    .description("Watches Cloudflare invitations, records what happens to them, and tells Slack")
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) {
+    register(program, ctx);
+  }
+  return program;
+}
+
 /**
  * Runs one CLI invocation and returns its exit code. Errors we expect (bad input, bad config) print one readable
  * line or block, never a stack trace, and never a secret.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io);
-  const program = new Command("invite-monitor")
-    .description("Watches Cloudflare invitations and records what happens to them")
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) register(program, ctx);
+  const program = buildProgram(ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -28,6 +28,8 @@ export interface SlackSimulatorOptions {
   minIntervalMs?: number;
   /** How long every unscripted answer takes. */
   delayMs?: number;
+  /** Called with each message as it arrives. */
+  onMessage?: (message: ReceivedMessage) => void;
 }
 
 export interface SlackSimulator {
@@ -75,7 +77,9 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       }
       answer ??= { status: 200, body: "ok", delayMs: options.delayMs };
       if (answer.status === 200) lastAccepted = at;
-      received.push({ at, path: req.url ?? "", text: String(raw.text ?? ""), blocks: Array.isArray(raw.blocks) ? raw.blocks : [], raw, status: answer.hang ? 0 : answer.status });
+      const message = { at, path: req.url ?? "", text: String(raw.text ?? ""), blocks: Array.isArray(raw.blocks) ? raw.blocks : [], raw, status: answer.hang ? 0 : answer.status };
+      received.push(message);
+      options.onMessage?.(message);
       if (answer.hang) {
         hanging.add(res);
         return;

@@ -26,10 +26,10 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   return committed.filter((name) => !applied.has(name));
 }
 
-/** Runs `prisma migrate deploy` against the URL, showing its output. Returns its exit code. */
-export function deployMigrations(databaseUrl: string): number {
+/** Runs `prisma migrate deploy` against the URL, showing its output unless quiet. Returns its exit code. */
+export function deployMigrations(databaseUrl: string, options: { quiet?: boolean } = {}): number {
   const result = spawnSync("npx", ["prisma", "migrate", "deploy"], {
-    stdio: "inherit",
+    stdio: options.quiet ? "ignore" : "inherit",
     cwd: PACKAGE_ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });

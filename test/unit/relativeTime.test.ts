@@ -10,9 +10,11 @@ const D = 24 * H;
 describe("relativeTime", () => {
   it.each([
     { diff: 0, expected: "just now" },
-    { diff: 30 * S, expected: "just now" },
-    { diff: M - 1, expected: "just now" },
-    { diff: -(M - 1), expected: "just now" },
+    { diff: 499, expected: "just now" },
+    { diff: 30 * S, expected: "in 30 seconds" },
+    { diff: S, expected: "in 1 second" },
+    { diff: M - 1, expected: "in 1 minute" },
+    { diff: -(45 * S), expected: "45 seconds ago" },
     { diff: M, expected: "in 1 minute" },
     { diff: -M, expected: "1 minute ago" },
     { diff: 89 * S, expected: "in 1 minute" },

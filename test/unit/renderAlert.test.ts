@@ -158,7 +158,7 @@ describe("when", () => {
     { iso: "", expected: "-" },
     { iso: "2025-03-02T12:00:00.000Z", expected: "2025-03-02 12:00 UTC (in 24 hours)" },
     { iso: "2025-03-01T10:00:00.000Z", expected: "2025-03-01 10:00 UTC (2 hours ago)" },
-    { iso: "2025-03-01T12:00:30.000Z", expected: "2025-03-01 12:00 UTC (just now)" },
+    { iso: "2025-03-01T12:00:30.000Z", expected: "2025-03-01 12:00 UTC (in 30 seconds)" },
     { iso: "2025-03-11T12:00:00.000Z", expected: "2025-03-11 12:00 UTC (in 10 days)" },
   ])("$iso -> $expected", ({ iso, expected }) => {
     expect(when(iso, NOW)).toBe(expected);

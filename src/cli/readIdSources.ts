@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { InviteMonitorError } from "../lib/errors.js";
 import { mergeIdLists, parseIdArguments, parseIdLines, type IdList } from "../invites/parseIdList.js";
 
@@ -49,8 +49,12 @@ export async function readIdSources(sources: IdSources): Promise<IdList> {
 async function readFileText(path: string): Promise<string> {
   let buffer: Buffer;
   try {
+    // Refused before reading: a mistaken 10 GB file must not be loaded to be rejected.
+    const { size } = await stat(path);
+    if (size > MAX_INPUT_BYTES) throw new InviteMonitorError("INPUT_INVALID", `${path} is ${(size / 1024 / 1024).toFixed(0)} MiB; at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB of ids is read`);
     buffer = await readFile(path);
   } catch (error) {
+    if (error instanceof InviteMonitorError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     throw new InviteMonitorError("INPUT_INVALID", `cannot read ${path} (${code})`, { cause: error });
   }

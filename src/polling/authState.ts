@@ -17,14 +17,23 @@ export interface AuthIncident {
   message: string;
 }
 
+/** Successful polls look for an open incident at most this often: not a Redis round trip on every poll. */
+const ACCEPTED_PROBE_MS = 1_000;
+
 export function makeAuthState(redis: Redis, prefix: string): AuthState {
   const key = `${prefix}:auth-rejected`;
+  let lastProbe = -Infinity;
+  let rejectedHere = false;
   return {
     async markRejected(message, now) {
+      rejectedHere = true;
       const set = await redis.set(key, JSON.stringify({ since: now.toISOString(), message }), "NX");
       return set === "OK";
     },
     async markAccepted() {
+      if (!rejectedHere && performance.now() - lastProbe < ACCEPTED_PROBE_MS) return null;
+      lastProbe = performance.now();
+      rejectedHere = false;
       // GETDEL is atomic: of several workers succeeding at once, exactly one sees the incident end.
       const value = await redis.getdel(key);
       return value ? (JSON.parse(value) as AuthIncident) : null;

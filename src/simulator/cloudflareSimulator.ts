@@ -20,6 +20,8 @@ export interface RecordedRequest {
   headers: IncomingMessage["headers"];
   /** Date.now() when the request arrived. */
   at: number;
+  /** The status it was answered with; 0 until answered (or when it hangs). */
+  status: number;
 }
 
 export interface SimulatorOptions {
@@ -31,6 +33,8 @@ export interface SimulatorOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Delay of every answer that sets none of its own: a slow API. */
   latencyMs?: number;
+  /** Serves ids never set with this invite instead of 404: for load with many invites. */
+  defaultInvite?: (id: string) => Record<string, unknown>;
 }
 
 export interface CloudflareSimulator {
@@ -86,10 +90,12 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
   const server = createServer((req, res) => {
     const match = INVITE_PATH.exec(req.url ?? "");
     const inviteId = match?.[1] ? decodeURIComponent(match[1]) : null;
-    requests.push({ method: req.method ?? "GET", path: req.url ?? "", inviteId, headers: req.headers, at: Date.now() });
+    const record: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "", inviteId, headers: req.headers, at: Date.now(), status: 0 };
+    requests.push(record);
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk.slice(0, 10_000)));
+    res.on("finish", () => (record.status = res.statusCode));
     req.on("end", () => void respond(req, res, match, inviteId, body));
   });
 
@@ -108,7 +114,11 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
       if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) }, slow);
       return send(res, { status: 200, body: envelope(true, [...invites.values()]) }, slow);
     }
-    const invite = invites.get(inviteId);
+    let invite = invites.get(inviteId);
+    if (!invite && options.defaultInvite && /^[0-9a-f]{32}$/.test(inviteId)) {
+      invite = { ...options.defaultInvite(inviteId), id: inviteId };
+      invites.set(inviteId, invite);
+    }
     if (!invite) return send(res, { status: 404, body: envelope(false, null, [{ code: 1003, message: "Invite not found" }]) }, slow);
     if (req.method === "PATCH") {
       const status = safeJson(body)?.status;

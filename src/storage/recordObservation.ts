@@ -1,9 +1,8 @@
 import { decideAlerts, type AlertDecision } from "../alerts/decideAlerts.js";
 import type { EffectiveStatus, InviteFields, StoredInviteState } from "../invites/inviteState.js";
-import { planObservation, type Observation, type ObservationPlan, type ScheduleSettings } from "../invites/planObservation.js";
+import { planObservation, type InviteUpdate, type Observation, type ObservationPlan, type ScheduleSettings } from "../invites/planObservation.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "./db.js";
-import { insertAlerts } from "./insertAlerts.js";
 
 export type RecordResult = (ObservationPlan & { alerts?: AlertDecision["alerts"] }) | { kind: "untracked" };
 
@@ -12,6 +11,9 @@ export type RecordResult = (ObservationPlan & { alerts?: AlertDecision["alerts"]
  * the change raises (the outbox), so an alert exists exactly when its cause was recorded.
  * The invite row is locked first, so two workers observing the same invite at once are serialized, and the
  * second one diffs against what the first wrote: one change can never yield two snapshots.
+ *
+ * This is the hot path of every poll, so it speaks SQL through Prisma's raw queries: the model API compiled each
+ * query in WebAssembly and cost about 4 ms of CPU per poll (see BENCHMARKS.md).
  */
 export async function recordObservation(
   db: Db,
@@ -21,14 +23,13 @@ export async function recordObservation(
   schedule: ScheduleSettings,
 ): Promise<RecordResult> {
   return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM tracked_invite WHERE id = ${inviteId} FOR UPDATE`;
-    const row = await tx.trackedInvite.findUnique({ where: { id: inviteId } });
+    const [row] = await tx.$queryRaw<InviteRow[]>`SELECT ${Prisma.raw(SELECTED)} FROM tracked_invite WHERE id = ${inviteId} FOR UPDATE`;
     if (!row) return { kind: "untracked" } as const;
 
-    const plan = planObservation(toStoredState(row), observation, now, schedule);
+    const stored = toStoredState(row);
+    const plan = planObservation(stored, observation, now, schedule);
     if (plan.kind === "skip") return plan;
 
-    const stored = toStoredState(row);
     const decision =
       observation.kind === "failure"
         ? null
@@ -38,74 +39,125 @@ export async function recordObservation(
               label: row.label,
               muted: row.muted,
               effectiveStatus: stored.effectiveStatus,
-              expiryAlertedFor: row.expiryAlertedFor,
-              expiryAlertedThresholdMs: row.expiryAlertedThresholdSec === null ? null : row.expiryAlertedThresholdSec * 1000,
+              expiryAlertedFor: row.expiry_alerted_for,
+              expiryAlertedThresholdMs: row.expiry_alerted_threshold_sec === null ? null : row.expiry_alerted_threshold_sec * 1000,
             },
             { ...pickFields(stored), ...plan.update, effectiveStatus: plan.update.effectiveStatus ?? "unknown" },
             now,
             schedule.expiryThresholdsMs,
           );
 
-    const { payload, ...update } = plan.update;
-    await tx.trackedInvite.update({
-      where: { id: inviteId },
-      data: {
-        ...update,
-        ...(payload === undefined ? {} : { payload: jsonOrNull(payload) }),
-        ...(decision
-          ? {
-              expiryAlertedFor: decision.expiryAlertedFor,
-              expiryAlertedThresholdSec: decision.expiryAlertedThresholdMs === null ? null : Math.round(decision.expiryAlertedThresholdMs / 1000),
-            }
-          : {}),
-      },
-    });
+    const assignments = updateAssignments(plan.update);
+    if (decision) {
+      assignments.push(Prisma.sql`expiry_alerted_for = ${decision.expiryAlertedFor}`);
+      assignments.push(
+        Prisma.sql`expiry_alerted_threshold_sec = ${decision.expiryAlertedThresholdMs === null ? null : Math.round(decision.expiryAlertedThresholdMs / 1000)}::int`,
+      );
+    }
+    await tx.$executeRaw`UPDATE tracked_invite SET ${Prisma.join(assignments, ", ")} WHERE id = ${inviteId}`;
+
     if (plan.snapshot) {
       const s = plan.snapshot;
-      await tx.snapshot.create({
-        data: {
-          inviteId,
-          observedAt: s.observedAt,
-          apiStatus: s.apiStatus,
-          effectiveStatus: s.effectiveStatus,
-          expiresOn: s.expiresOn,
-          payload: jsonOrNull(s.payload),
-          changedFields: s.changes.map((c) => c.field),
-          changes: s.changes as unknown as Prisma.InputJsonValue,
-          first: s.first,
-        },
-      });
+      await tx.$executeRaw`
+        INSERT INTO snapshot (invite_id, observed_at, api_status, effective_status, expires_on, payload, changed_fields, changes, first)
+        VALUES (${inviteId}, ${s.observedAt}, ${s.apiStatus}, ${s.effectiveStatus}::"EffectiveStatus", ${s.expiresOn},
+                ${json(s.payload)}::jsonb, ${s.changes.map((c) => c.field)}::text[], ${JSON.stringify(s.changes)}::jsonb, ${s.first})`;
     }
-    if (decision) await insertAlerts(tx, decision.alerts, now);
+    if (decision && decision.alerts.length > 0) {
+      const values = decision.alerts.map(
+        (a) => Prisma.sql`(${a.dedupKey}, ${a.kind}::"AlertKind", ${a.inviteId}, ${JSON.stringify(a.content)}::jsonb, ${now}, ${now})`,
+      );
+      await tx.$executeRaw`
+        INSERT INTO alert (dedup_key, kind, invite_id, content, created_at, next_attempt_at)
+        VALUES ${Prisma.join(values, ", ")}
+        ON CONFLICT (dedup_key) DO NOTHING`;
+    }
     return { ...plan, alerts: decision?.alerts ?? [] };
   });
+}
+
+/** The columns the rules read, as Postgres names them. */
+interface InviteRow {
+  label: string | null;
+  muted: boolean;
+  api_status: string | null;
+  effective_status: EffectiveStatus | null;
+  expires_on: Date | null;
+  invited_member_id: string | null;
+  invited_member_email: string | null;
+  organization_id: string | null;
+  organization_name: string | null;
+  invited_by: string | null;
+  invited_on: Date | null;
+  roles: string[];
+  two_factor_enforced: boolean | null;
+  payload: Record<string, unknown> | null;
+  last_checked_at: Date | null;
+  consecutive_failures: number;
+  active: boolean;
+  expiry_alerted_for: Date | null;
+  expiry_alerted_threshold_sec: number | null;
+}
+
+const SELECTED = [
+  "label", "muted", "api_status", "effective_status::text AS effective_status", "expires_on", "invited_member_id", "invited_member_email",
+  "organization_id", "organization_name", "invited_by", "invited_on", "roles", "two_factor_enforced", "payload", "last_checked_at",
+  "consecutive_failures", "active", "expiry_alerted_for", "expiry_alerted_threshold_sec",
+].join(", ");
+
+/** Each field of the plan's update, as a SQL assignment. Undefined fields are left as they are. */
+function updateAssignments(update: InviteUpdate): Prisma.Sql[] {
+  const columns: { [K in keyof InviteUpdate]-?: (value: NonNullable<InviteUpdate[K]> | null) => Prisma.Sql } = {
+    apiStatus: (v) => Prisma.sql`api_status = ${v}`,
+    expiresOn: (v) => Prisma.sql`expires_on = ${v}`,
+    invitedMemberId: (v) => Prisma.sql`invited_member_id = ${v}`,
+    invitedMemberEmail: (v) => Prisma.sql`invited_member_email = ${v}`,
+    organizationId: (v) => Prisma.sql`organization_id = ${v}`,
+    organizationName: (v) => Prisma.sql`organization_name = ${v}`,
+    invitedBy: (v) => Prisma.sql`invited_by = ${v}`,
+    invitedOn: (v) => Prisma.sql`invited_on = ${v}`,
+    roles: (v) => Prisma.sql`roles = ${v ?? []}::text[]`,
+    twoFactorEnforced: (v) => Prisma.sql`two_factor_enforced = ${v}`,
+    effectiveStatus: (v) => Prisma.sql`effective_status = ${v}::"EffectiveStatus"`,
+    payload: (v) => Prisma.sql`payload = ${json(v)}::jsonb`,
+    active: (v) => Prisma.sql`active = ${v}`,
+    nextCheckAt: (v) => Prisma.sql`next_check_at = ${v}`,
+    lastCheckedAt: (v) => Prisma.sql`last_checked_at = ${v}`,
+    lastChangedAt: (v) => Prisma.sql`last_changed_at = ${v}`,
+    consecutiveFailures: (v) => Prisma.sql`consecutive_failures = ${v}`,
+    lastError: (v) => Prisma.sql`last_error = ${v}`,
+    lastErrorAt: (v) => Prisma.sql`last_error_at = ${v}`,
+  };
+  return (Object.keys(columns) as Array<keyof InviteUpdate>)
+    .filter((key) => update[key] !== undefined)
+    .map((key) => (columns[key] as (value: unknown) => Prisma.Sql)(update[key]));
+}
+
+function json(value: Record<string, unknown> | null | undefined): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function toStoredState(row: InviteRow): StoredInviteState {
+  return {
+    apiStatus: row.api_status,
+    effectiveStatus: row.effective_status,
+    expiresOn: row.expires_on,
+    invitedMemberId: row.invited_member_id,
+    invitedMemberEmail: row.invited_member_email,
+    organizationId: row.organization_id,
+    organizationName: row.organization_name,
+    invitedBy: row.invited_by,
+    invitedOn: row.invited_on,
+    roles: row.roles ?? [],
+    twoFactorEnforced: row.two_factor_enforced,
+    payload: row.payload,
+    lastCheckedAt: row.last_checked_at,
+    consecutiveFailures: row.consecutive_failures,
+    active: row.active,
+  };
 }
 
 function pickFields(state: StoredInviteState): InviteFields {
   const { effectiveStatus: _e, payload: _p, lastCheckedAt: _l, consecutiveFailures: _c, active: _a, ...fields } = state;
   return fields;
-}
-
-function toStoredState(row: Prisma.TrackedInviteGetPayload<object>): StoredInviteState {
-  return {
-    apiStatus: row.apiStatus,
-    effectiveStatus: row.effectiveStatus as EffectiveStatus | null,
-    expiresOn: row.expiresOn,
-    invitedMemberId: row.invitedMemberId,
-    invitedMemberEmail: row.invitedMemberEmail,
-    organizationId: row.organizationId,
-    organizationName: row.organizationName,
-    invitedBy: row.invitedBy,
-    invitedOn: row.invitedOn,
-    roles: row.roles,
-    twoFactorEnforced: row.twoFactorEnforced,
-    payload: row.payload as Record<string, unknown> | null,
-    lastCheckedAt: row.lastCheckedAt,
-    consecutiveFailures: row.consecutiveFailures,
-    active: row.active,
-  };
-}
-
-function jsonOrNull(value: Record<string, unknown> | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  return value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 }

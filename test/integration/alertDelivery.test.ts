@@ -5,6 +5,7 @@ import { slackAnswers } from "../../src/simulator/slackSimulator.js";
 import { insertAlerts } from "../../src/storage/insertAlerts.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
+import { waitUntil } from "../helpers/waitUntil.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -58,7 +59,9 @@ describe("acceptance 3: Slack failures", () => {
     expect(limited!.status).toBe(429);
     expect(rest.map((m) => m.status)).toEqual([200, 200, 200]);
     expect(rest[0]!.at - limited!.at).toBeGreaterThanOrEqual(1_950);
-    expect(await h.db.alert.count({ where: { status: "delivered" } })).toBe(3);
+    // Slack's 200 arrives before the row is marked: wait for the mark, not just the message.
+    await waitUntil(async () => (await h.db.alert.count({ where: { status: "delivered" } })) === 3);
+    expect(h.slack!.received).toHaveLength(4);
   });
 
   it("marks an alert failed on 404 no_service, shows it in `alerts`, and sends it again on `alerts retry`", async () => {

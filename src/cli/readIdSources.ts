@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { InviteMonitorError } from "../lib/errors.js";
 import { mergeIdLists, parseIdArguments, parseIdLines, type IdList } from "../invites/parseIdList.js";
@@ -49,8 +50,11 @@ export async function readIdSources(sources: IdSources): Promise<IdList> {
 async function readFileText(path: string): Promise<string> {
   let buffer: Buffer;
   try {
-    // Refused before reading: a mistaken 10 GB file must not be loaded to be rejected.
-    const { size } = await stat(path);
+    // Refused before reading: a mistaken 10 GB file must not be loaded to be rejected. A pipe or device has no
+    // size to check, so it is read as a stream that stops at the limit.
+    const info = await stat(path);
+    if (!info.isFile()) return await readStream(createReadStream(path), path);
+    const size = info.size;
     if (size > MAX_INPUT_BYTES) throw new InviteMonitorError("INPUT_INVALID", `${path} is ${(size / 1024 / 1024).toFixed(0)} MiB; at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB of ids is read`);
     buffer = await readFile(path);
   } catch (error) {
@@ -61,16 +65,19 @@ async function readFileText(path: string): Promise<string> {
   return decode(buffer, path);
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+async function readStream(stream: NodeJS.ReadableStream, name = "stdin"): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_INPUT_BYTES) throw new InviteMonitorError("INPUT_INVALID", `stdin is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+    if (size > MAX_INPUT_BYTES) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new InviteMonitorError("INPUT_INVALID", `${name} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+    }
     chunks.push(buffer);
   }
-  return decode(Buffer.concat(chunks), "stdin");
+  return decode(Buffer.concat(chunks), name);
 }
 
 function decode(buffer: Buffer, name: string): string {

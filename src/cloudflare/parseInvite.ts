@@ -13,7 +13,13 @@ export const envelopeSchema = z.looseObject({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-const isoDate = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+/** ISO 8601 with an offset, and a year Postgres can store as timestamptz without surprises. */
+const isoDate = z.iso
+  .datetime({ offset: true })
+  .transform((text) => new Date(text))
+  .refine((date) => !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1900 && date.getUTCFullYear() <= 9999, {
+    message: "expected a date between the years 1900 and 9999",
+  });
 const optionalString = z.string().max(1_000).nullish();
 
 /** Role names today; role objects ({id, name, ...}) in older API versions. Both reduce to a name. */
@@ -45,8 +51,13 @@ export type ParsedInvite =
   | { ok: true; fields: InviteFields; payload: Record<string, unknown> }
   | { ok: false; problem: string };
 
+/** Unknown fields are stored as JSON; deeper nesting than this is not an Invite, and would exhaust the stack. */
+const MAX_DEPTH = 32;
+
 /** Validates a `result` and normalizes it. Never throws: a bad shape is a problem to record. */
 export function parseInvite(result: unknown, expectedId: string): ParsedInvite {
+  const unstorable = findUnstorable(result, 0, "");
+  if (unstorable) return { ok: false, problem: `the result cannot be stored: ${unstorable}` };
   const parsed = inviteSchema.safeParse(result);
   if (!parsed.success) return { ok: false, problem: `the result is not an Invite: ${describeIssues(parsed.error)}` };
   const invite = parsed.data;
@@ -78,4 +89,28 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
     .join("; ");
   return error.issues.length > 5 ? `${text}; and ${error.issues.length - 5} more` : text;
+}
+
+/**
+ * What Postgres would refuse in a jsonb or text column, found before it gets there: a NUL character, an unpaired
+ * UTF-16 surrogate, or nesting too deep to walk. Returns where, or null when the value is storable.
+ */
+function findUnstorable(value: unknown, depth: number, path: string): string | null {
+  if (depth > MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels at ${path || "(root)"}`;
+  if (typeof value === "string") return badText(value) ? `${badText(value)} in ${path || "(root)"}` : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const here = path ? `${path}.${String(key)}` : String(key);
+    if (typeof key === "string" && badText(key)) return `${badText(key)} in a field name at ${path || "(root)"}`;
+    const found = findUnstorable(item, depth + 1, here);
+    if (found) return found;
+  }
+  return null;
+}
+
+function badText(text: string): string | null {
+  if (text.includes("\u0000")) return "a NUL character";
+  // A high surrogate not followed by a low one, or a low one not preceded by a high one.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) return "an unpaired UTF-16 surrogate";
+  return null;
 }

@@ -8,8 +8,9 @@ export interface RateLimitState {
 export function parseRateLimitHeader(value: string | string[] | undefined): RateLimitState | null {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return null;
-  const remaining = /(?:^|[;,\s])r=(\d+)/.exec(text);
-  const reset = /(?:^|[;,\s])t=(\d+)/.exec(text);
+  // At most 9 digits: a longer number is garbage, not a quota.
+  const remaining = /(?:^|[;,\s])r=(\d{1,9})(?!\d)/.exec(text);
+  const reset = /(?:^|[;,\s])t=(\d{1,9})(?!\d)/.exec(text);
   if (!remaining || !reset) return null;
   return { remaining: Number(remaining[1]), resetSeconds: Number(reset[1]) };
 }
@@ -37,7 +38,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
  */
 export function slowdownFromRateLimit(state: RateLimitState | null, spacingMs: number): number {
   if (!state) return 0;
-  const resetMs = state.resetSeconds * 1000;
+  const resetMs = Math.min(state.resetSeconds * 1000, MAX_RETRY_AFTER_MS);
   if (state.remaining <= 0) return resetMs;
   // Spread what is left over the rest of the window; only act when that is slower than our own pace.
   const needed = resetMs / state.remaining;

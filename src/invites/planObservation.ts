@@ -96,7 +96,9 @@ export function planObservation(current: StoredInviteState, observation: Observa
     update: {
       ...pickInviteFields(fields),
       effectiveStatus: status,
-      payload,
+      // An answer the diff calls identical (only spelled differently) leaves the stored payload as the last
+      // snapshot recorded it: the invite's payload is always the payload of its latest snapshot.
+      payload: snapshot ? payload : undefined,
       active: next !== null,
       nextCheckAt: next ?? undefined,
       lastCheckedAt: now,

@@ -82,7 +82,17 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     }
 
     const now = deps.clock();
-    const result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
+    let result;
+    try {
+      result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
+    } catch (error) {
+      // Postgres refused this answer's data (a value no column can hold): record that as the poll's failure,
+      // so the invite shows the problem and backs off instead of failing the job on every sweep.
+      if (!isDataError(error)) throw error;
+      const message = `the answer could not be stored (${describeDataError(error)})`;
+      result = await recordObservation(deps.db, inviteId, { kind: "failure", error: message }, now, deps.schedule);
+      log.warn({ inviteId, error: message }, "poll failed");
+    }
     finished();
     if (result.kind === "write" && result.snapshot) {
       log.info({ inviteId, status: result.snapshot.effectiveStatus, changes: result.changes, first: result.snapshot.first, alerts: result.alerts?.map((a) => a.kind) }, "invite changed");
@@ -102,4 +112,16 @@ function toObservation(outcome: Exclude<FetchOutcome, { kind: "rate-limited" | "
     case "failure":
       return { kind: "failure", error: outcome.message };
   }
+}
+
+/** Errors about the data itself (SQLSTATE class 22, or a value too deep to serialize), not about the database. */
+function isDataError(error: unknown): boolean {
+  if (error instanceof RangeError) return true;
+  const text = `${(error as { code?: unknown }).code ?? ""} ${JSON.stringify((error as { meta?: unknown }).meta ?? "")} ${error instanceof Error ? error.message : ""}`;
+  return /\b22[0-9A-Z]{3}\b/.test(text);
+}
+
+function describeDataError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, " ").slice(0, 200);
 }

@@ -49,3 +49,22 @@ describe("the Ratelimit header slows the workers down before a 429", () => {
     expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "pending" } })).toBe(8);
   });
 });
+
+describe("the sweep takes only what the budget allows", () => {
+  it("queues about two sweeps' worth of budget, most overdue first, and leaves a well-fed queue alone", async () => {
+    // 1 request/s and a 5 s sweep: a batch is 10 invites.
+    h = await startHarness({ env: { CLOUDFLARE_RATE_LIMIT: "1", CLOUDFLARE_RATE_WINDOW: "1s", SWEEP_INTERVAL: "5s" } });
+    const ids = Array.from({ length: 30 }, (_, i) => inviteId(i + 1));
+    await h.track(ids);
+    // Make invite 30 the most overdue.
+    await h.db.trackedInvite.update({ where: { id: ids[29]! }, data: { nextCheckAt: new Date(h.clock().getTime() - 60_000) } });
+    const monitor = h.monitor();
+
+    expect(await monitor.sweepOnce()).toEqual({ queued: 10 });
+    const queued = (await monitor.queues.poll.getWaiting()).map((job) => job.data.inviteId);
+    expect(queued).toHaveLength(10);
+    expect(queued).toContain(ids[29]);
+    expect(await monitor.sweepOnce()).toEqual({ queued: 0, skipped: true });
+    expect(await monitor.queues.poll.getWaitingCount()).toBe(10);
+  });
+});

@@ -1,0 +1,19 @@
+// Sums a .cpuprofile's self time by package (node_modules/<pkg>) and by function: where a poll's CPU goes.
+import { readdirSync, readFileSync } from "node:fs";
+
+const dir = process.argv[2] ?? "/tmp/prof";
+const file = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort().at(-1);
+const profile = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const byPackage = new Map();
+let total = 0;
+profile.samples.forEach((id, i) => {
+  const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+  total += ms;
+  const { url, functionName } = nodes.get(id).callFrame;
+  const pkg = url.includes("node_modules/") ? url.split("node_modules/")[1].split("/").slice(0, url.includes("/@") ? 2 : 1).join("/") : url.startsWith("node:") ? "node (core)" : url.includes("/src/") ? "invite-monitor src" : functionName.startsWith("(") ? functionName : url.startsWith("wasm") ? "wasm" : "other";
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+});
+for (const [pkg, ms] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+  process.stdout.write(`${(ms / total * 100).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${pkg}\n`);
+}

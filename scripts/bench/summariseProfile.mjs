@@ -1,5 +1,6 @@
 // Sums a .cpuprofile's self time by package (node_modules/<pkg>) and by function: where a poll's CPU goes.
 import { readdirSync, readFileSync } from "node:fs";
+import process from "node:process";
 
 const dir = process.argv[2] ?? "/tmp/prof";
 const file = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort().at(-1);

@@ -12,7 +12,10 @@ COPY src ./src
 RUN npm run build
 
 FROM node:20-slim AS runtime
+# The heap cap keeps the daemon near 230 MB under full load; without it V8 grows the heap lazily to ~450 MB
+# (BENCHMARKS.md, row 3). Raise it if you raise WORKER_CONCURRENCY far above the default.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=128 \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080
 WORKDIR /app

@@ -11,7 +11,7 @@ export interface MemoryResult {
 }
 
 /** Row 3: the daemon's peak RSS (VmHWM) while a full cycle polls every one of `tracked` invites. Uses the build. */
-export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs = 540_000): Promise<MemoryResult> {
+export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs = 540_000, nodeOptions = ""): Promise<MemoryResult> {
   const database = await benchDatabase("memory");
   await insertInvites(database.db, tracked);
   const sim = await startCloudflareSimulator({ defaultInvite: generatedInvite });
@@ -21,6 +21,7 @@ export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs 
     stdio: "ignore",
     env: {
       PATH: process.env.PATH ?? "",
+      NODE_OPTIONS: nodeOptions,
       DATABASE_URL: database.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,

@@ -3,8 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 
 const dir = process.argv[2] ?? "/tmp/prof";
-const file = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort().at(-1);
-const profile = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
+// A tsx run writes one profile per thread (its loader runs in a worker): take the busiest.
+const profiles = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => JSON.parse(readFileSync(`${dir}/${f}`, "utf8")));
+const busy = (p) => p.samples.length - p.samples.filter((id) => p.nodes.find((n) => n.id === id)?.callFrame.functionName === "(idle)").length;
+const profile = profiles.sort((a, b) => busy(b) - busy(a))[0];
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const byPackage = new Map();
 let total = 0;

@@ -29,6 +29,11 @@ export interface MonitorDeps {
   cloudflare?: CloudflareClient;
 }
 
+/** How often the schedules are rewritten even without a reconnect (a flushed Redis keeps its connections). */
+const SCHEDULE_REWRITE_MS = 30_000;
+/** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
+const NOTIFY_LOCK_MS = 5_000;
+
 export type Role = "scheduler" | "worker" | "notifier";
 export const ROLES: readonly Role[] = ["scheduler", "worker", "notifier"];
 
@@ -65,6 +70,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   };
   const workers: Worker[] = [];
   let stopping: Promise<void> | null = null;
+  let startedRoles: readonly Role[] = [];
+  let rewriteTimer: NodeJS.Timeout | undefined;
 
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
 
@@ -85,7 +92,11 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       metrics,
     });
 
+  // The explicit pause (429, rejected credentials, low quota) is also kept under its own key: BullMQ's limiter key
+  // also counts ordinary jobs, so its TTL cannot tell "paused" from "one job this window".
+  const pauseKey = `${prefix}:poll-paused`;
   async function pauseAll(ms: number): Promise<void> {
+    if ((await redis.pttl(pauseKey)) < ms) await redis.set(pauseKey, "1", "PX", Math.max(1, Math.round(ms)));
     if ((await queues.poll.getRateLimitTtl(limiter.max)) < ms) await queues.poll.rateLimit(ms);
   }
 
@@ -107,6 +118,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       schedule,
       authState: makeAuthState(redis, prefix),
       pauseAll,
+      pausedFor: async () => Math.max(0, await redis.pttl(pauseKey)),
       spacingMs: 1000 / rate,
       rateWindowMs: config.cloudflare.rateWindowMs,
       authRetryMs: config.cloudflare.authRetryMs,
@@ -133,7 +145,34 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   }
 
   function makeNotifyWorker(): Worker {
-    return new Worker(queues.notify.name, async (_job: Job) => notifyOnce(), { connection: redis, prefix, concurrency: 1 });
+    // Ticks run one at a time across all processes, so a tick held by a killed process must be freed quickly:
+    // a short lock, checked often, instead of BullMQ's 30 s.
+    return new Worker(queues.notify.name, async (_job: Job) => notifyOnce(), {
+      connection: redis,
+      prefix,
+      concurrency: 1,
+      lockDuration: NOTIFY_LOCK_MS,
+      stalledInterval: NOTIFY_LOCK_MS,
+    });
+  }
+
+  /** Writes the limits and Job Schedulers the started roles rely on. Safe to repeat: every write is an upsert. */
+  async function ensureSchedules(): Promise<void> {
+    // Every process writes the same limiter: the budget is global to the queue, not per worker.
+    await queues.poll.setGlobalRateLimit(limiter.max, limiter.duration);
+    if (startedRoles.includes("scheduler")) {
+      // A Job Scheduler is keyed by id: every replica upserting "sweep" shares one schedule.
+      await queues.sweep.upsertJobScheduler("sweep", { every: config.polling.sweepIntervalMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    }
+    if (startedRoles.includes("notifier")) {
+      // One tick at a time across every notifier process, one tick per interval: Slack's one message a second.
+      await queues.notify.setGlobalConcurrency(1);
+      await queues.notify.upsertJobScheduler("notify", { every: config.slack.sendIntervalMs }, { name: "notify", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    }
+  }
+
+  function onReady(): void {
+    ensureSchedules().catch((error: unknown) => logger.warn({ error: String(error) }, "could not rewrite the schedules after a Redis reconnect"));
   }
 
   return {
@@ -142,24 +181,20 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     sweepOnce,
     notifyOnce,
     async start(roles) {
-      // Every process writes the same limiter: the budget is global to the queue, not per worker.
-      await queues.poll.setGlobalRateLimit(limiter.max, limiter.duration);
-      if (roles.includes("scheduler")) {
-        // A Job Scheduler is keyed by id: every replica upserting "sweep" shares one schedule.
-        await queues.sweep.upsertJobScheduler("sweep", { every: config.polling.sweepIntervalMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
-        workers.push(makeSweepWorker());
-      }
+      startedRoles = roles;
+      await ensureSchedules();
+      if (roles.includes("scheduler")) workers.push(makeSweepWorker());
       if (roles.includes("worker")) workers.push(makePollWorker());
-      if (roles.includes("notifier")) {
-        // One tick at a time across every notifier process, one tick per interval: Slack's one message a second.
-        await queues.notify.setGlobalConcurrency(1);
-        await queues.notify.upsertJobScheduler("notify", { every: config.slack.sendIntervalMs }, { name: "notify", opts: { removeOnComplete: true, removeOnFail: 100 } });
-        workers.push(makeNotifyWorker());
-      }
+      if (roles.includes("notifier")) workers.push(makeNotifyWorker());
       for (const worker of workers) {
         worker.on("failed", (job, error) => logger.error({ jobId: job?.id, error: error.message }, "job failed"));
         worker.on("error", (error) => logger.error({ error: error.message }, "worker error"));
       }
+      // A Redis that restarted empty has lost the schedules and limits: write them again on every reconnect,
+      // and now and then in case it was flushed without dropping the connection.
+      redis.on("ready", onReady);
+      rewriteTimer = setInterval(() => void ensureSchedules().catch(() => {}), SCHEDULE_REWRITE_MS);
+      rewriteTimer.unref();
     },
     async drain({ timeoutMs = 60_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
@@ -172,6 +207,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     },
     stop() {
       stopping ??= (async () => {
+        clearInterval(rewriteTimer);
+        redis.off("ready", onReady);
         // Workers first (in-flight jobs finish), then the queues; db and redis belong to the caller.
         await Promise.all(workers.map((worker) => worker.close()));
         await queues.close();

@@ -52,7 +52,8 @@ export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
 
   switch (outcome.kind) {
     case "delivered":
-      await markDelivered(deps.db, ids, done);
+      // Slack has it now: keep trying to record that through a Postgres outage, or the alert would go out again.
+      await untilStored(() => markDelivered(deps.db, ids, done), deps.logger);
       deps.logger.info({ alerts: ids.length, kinds: [...new Set(claimed.map((a) => a.content.kind))] }, "alert delivered");
       return { sent: ids.length, outcome: "delivered" };
     case "rate-limited":
@@ -71,5 +72,21 @@ export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
       await markFailed(deps.db, ids, outcome.error, done);
       deps.logger.error({ alerts: ids.length, error: outcome.error }, "Slack refused the alert; marked failed (see: invite-monitor alerts)");
       return { sent: 0, outcome: "failed" };
+  }
+}
+
+/** How long a 200 from Slack is held, trying to record it, before giving up (the alert may then be sent again). */
+const SETTLE_PATIENCE_MS = 5 * 60_000;
+
+async function untilStored(write: () => Promise<void>, logger: Logger): Promise<void> {
+  const deadline = performance.now() + SETTLE_PATIENCE_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+      logger.warn({ error: error instanceof Error ? error.message.split("\n")[0] : String(error), retryInMs: delay }, "could not record a delivered alert; retrying");
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }

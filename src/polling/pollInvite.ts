@@ -21,6 +21,8 @@ export interface PollDeps {
   authState: AuthState;
   /** Holds every worker of every process off the poll queue for this long (longer pauses win). */
   pauseAll(ms: number): Promise<void>;
+  /** How long the shared pause still lasts (0 when none). */
+  pausedFor(): Promise<number>;
   /** Our own gap between requests, to judge whether Cloudflare's remaining quota calls for slowing down. */
   spacingMs: number;
   /** Used when a 429 carries neither retry-after nor a Ratelimit reset: Cloudflare blocks for a whole window. */
@@ -40,6 +42,9 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
   const log = deps.logger;
   return async (job) => {
     const { inviteId } = job.data;
+    // A worker may have taken this job just before another worker's 429 paused everyone: check the pause
+    // before spending a request, so nothing reaches Cloudflare during a block.
+    if ((await deps.pausedFor()) > 0) throw new RateLimitError();
     const started = performance.now();
     const outcome = await deps.cloudflare.getInvite(inviteId);
     const finished = () => deps.metrics.pollFinished(outcome.kind, (performance.now() - started) / 1000);

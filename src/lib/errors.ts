@@ -16,9 +16,3 @@ export class InviteMonitorError extends Error {
     this.code = code;
   }
 }
-
-/** Turns anything thrown into an Error, keeping the original as `cause` when it was not one. */
-export function coerceError(thrown: unknown): Error {
-  if (thrown instanceof Error) return thrown;
-  return new Error(typeof thrown === "string" ? thrown : JSON.stringify(thrown), { cause: thrown });
-}

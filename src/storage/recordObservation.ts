@@ -3,6 +3,7 @@ import type { EffectiveStatus, InviteFields, StoredInviteState } from "../invite
 import { planObservation, type InviteUpdate, type Observation, type ObservationPlan, type ScheduleSettings } from "../invites/planObservation.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "./db.js";
+import { insertAlerts } from "./insertAlerts.js";
 
 export type RecordResult = (ObservationPlan & { alerts?: AlertDecision["alerts"] }) | { kind: "untracked" };
 
@@ -63,15 +64,8 @@ export async function recordObservation(
         VALUES (${inviteId}, ${s.observedAt}, ${s.apiStatus}, ${s.effectiveStatus}::"EffectiveStatus", ${s.expiresOn},
                 ${json(s.payload)}::jsonb, ${s.changes.map((c) => c.field)}::text[], ${JSON.stringify(s.changes)}::jsonb, ${s.first})`;
     }
-    if (decision && decision.alerts.length > 0) {
-      const values = decision.alerts.map(
-        (a) => Prisma.sql`(${a.dedupKey}, ${a.kind}::"AlertKind", ${a.inviteId}, ${JSON.stringify(a.content)}::jsonb, ${now}, ${now})`,
-      );
-      await tx.$executeRaw`
-        INSERT INTO alert (dedup_key, kind, invite_id, content, created_at, next_attempt_at)
-        VALUES ${Prisma.join(values, ", ")}
-        ON CONFLICT (dedup_key) DO NOTHING`;
-    }
+    // Alerts are rare (only on changes), so the outbox insert can use the shared model-API path.
+    if (decision) await insertAlerts(tx, decision.alerts, now);
     return { ...plan, alerts: decision?.alerts ?? [] };
   });
 }

@@ -16,19 +16,7 @@ export async function createOwnRedis(): Promise<OwnRedis> {
     url: `redis://127.0.0.1:${port}`,
     async start() {
       child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-      const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on("error", () => {});
-      for (let i = 0; i < 100; i++) {
-        try {
-          await probe.connect();
-          await probe.ping();
-          probe.disconnect();
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
-      throw new Error(`redis-server on port ${port} did not start`);
+      await waitForRedis(port);
     },
     async stop() {
       if (!child || child.exitCode !== null) return;
@@ -45,4 +33,22 @@ export async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Resolves once a redis-server on this port answers PING (not LOADING); throws after about `attempts` × 50 ms. */
+export async function waitForRedis(port: number, attempts = 100): Promise<void> {
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => {});
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return;
+    } catch {
+      probe.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`redis-server on port ${port} did not start`);
 }

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { freePort } from "../../helpers/ownRedis.js";
+import { freePort, waitForRedis } from "../../helpers/ownRedis.js";
 
 /**
  * A redis-server of the test's own on a free port, with an append-only file in its own directory so that a restart
@@ -53,21 +52,8 @@ export async function createOwnRedisServer(): Promise<OwnRedisServer> {
       ];
       mkdirSync(dataDir, { recursive: true });
       child = spawn("redis-server", args, { cwd: dataDir, stdio: "ignore" });
-      const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on("error", () => {});
-      for (let i = 0; i < 200; i++) {
-        try {
-          await probe.connect();
-          // Loading a large AOF answers LOADING: wait for a real answer.
-          await probe.ping();
-          probe.disconnect();
-          return;
-        } catch {
-          probe.disconnect();
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
-      throw new Error(`redis-server on port ${port} did not start`);
+      // Loading a large AOF answers LOADING: waitForRedis waits for a real answer.
+      await waitForRedis(port, 200);
     },
     async kill() {
       const current = child;

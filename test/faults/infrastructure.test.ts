@@ -5,7 +5,7 @@ import { cleanupAll, runFaultScenario, waitFor } from "./helpers/faultRun.js";
 import { ClusterPool } from "./helpers/ownPostgres.js";
 
 // The services the daemon stands on, failing under it: its Redis killed (restarted with its data, then empty), its
-// Postgres stopped for 10 s, its Slack webhook refusing connections and then answering 500.
+// Postgres stopped for 10 s, its Slack webhook refusing connections for 30 s and then answering 500.
 const pool = new ClusterPool(4);
 afterEach(cleanupAll);
 afterAll(() => pool.close());
@@ -70,18 +70,17 @@ describe("fault injection: Redis, Postgres and Slack", () => {
     expectClean(outcome);
   });
 
-  // The issue asks for 30 s of refused connections; 10 s keeps CI time reasonable and is in the fault's name.
-  it("Slack refuses connections for 10 s, then answers 500 for a while", async () => {
+  it("Slack refuses connections for 30 s, then answers 500 for a while", async () => {
     const outcome = await runFaultScenario(pool, {
-      name: "slack-refused-10s-then-500",
-      // Retries back off from SLACK_RETRY_BACKOFF (200 ms), doubling per failed attempt: after 10 s of refusals and
-      // a 500 the oldest alerts wait ~13-26 s for their next attempt.
-      convergeWithinMs: 60_000,
+      name: "slack-refused-30s-then-500",
+      // Retries back off from SLACK_RETRY_BACKOFF (200 ms), doubling per failed attempt: after 30 s of refusals and
+      // a few 500s the oldest alerts wait ~50-100 s for their next attempt.
+      convergeWithinMs: 150_000,
       async inject(ctx) {
         await ctx.sleep(3_000);
         await ctx.slack.down();
         ctx.note("Slack webhook down: connections refused");
-        await ctx.sleep(10_000);
+        await ctx.sleep(30_000);
         await ctx.slack.up();
         ctx.slack.script(...Array.from({ length: 8 }, () => slackAnswers.serverError()));
         ctx.note("Slack webhook back on the same port, answering 500 to the next 8 posts");

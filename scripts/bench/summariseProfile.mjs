@@ -20,3 +20,13 @@ profile.samples.forEach((id, i) => {
 for (const [pkg, ms] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
   process.stdout.write(`${(ms / total * 100).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${pkg}\n`);
 }
+const byFunction = new Map();
+profile.samples.forEach((id, i) => {
+  const { url, functionName, lineNumber } = nodes.get(id).callFrame;
+  const key = `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/src\//, "src/")}:${lineNumber + 1}`;
+  byFunction.set(key, (byFunction.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+});
+process.stdout.write("\ntop functions (self time):\n");
+for (const [fn, ms] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+  process.stdout.write(`${(ms / total * 100).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms  ${fn}\n`);
+}

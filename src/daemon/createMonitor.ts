@@ -1,5 +1,6 @@
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import type pg from "pg";
 import { createCloudflareClient, type CloudflareClient } from "../cloudflare/cloudflareClient.js";
 import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
 import type { ScheduleSettings } from "../invites/planObservation.js";
@@ -12,6 +13,9 @@ import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/bud
 import { createQueues, type PollJobData } from "../scheduling/queues.js";
 import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
 import type { Db } from "../storage/db.js";
+import { recordObservations, type ObservationToRecord } from "../storage/recordObservations.js";
+import { createSqlPool } from "../storage/sqlPool.js";
+import { groupCommit } from "../lib/groupCommit.js";
 import { createMetrics, type Metrics } from "../metrics/createMetrics.js";
 import { deliverOnce, type DeliverResult } from "../notifier/deliverOnce.js";
 import { createLogSender } from "../notifier/logSender.js";
@@ -33,6 +37,13 @@ export interface MonitorDeps {
 const SCHEDULE_REWRITE_MS = 30_000;
 /** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
 const NOTIFY_LOCK_MS = 5_000;
+/** At most this many observations per transaction: bounds a transaction's row locks and its JSON parameter. */
+const RECORD_BATCH_MAX = 64;
+/**
+ * One write in flight: the next batch fills while it waits on Postgres. Measured (BENCHMARKS.md, row 1): two or
+ * four in flight made smaller batches and 7-16 % fewer polls a second.
+ */
+const RECORD_WRITES_IN_FLIGHT = 1;
 
 export type Role = "scheduler" | "worker" | "notifier";
 export const ROLES: readonly Role[] = ["scheduler", "worker", "notifier"];
@@ -73,6 +84,14 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let startedRoles: readonly Role[] = [];
   let rewriteTimer: NodeJS.Timeout | undefined;
 
+  // Poll workers of this process share one writer: concurrent polls commit together, on a pool of their own.
+  let sqlPool: pg.Pool | null = null;
+  const writerSql = () =>
+    (sqlPool ??= createSqlPool(config.databaseUrl, RECORD_WRITES_IN_FLIGHT, (error) => logger.warn({ error: error.message }, "an idle Postgres connection dropped")));
+  const record = groupCommit((items: ObservationToRecord[]) => recordObservations(writerSql(), items, schedule), {
+    maxBatch: RECORD_BATCH_MAX,
+    maxConcurrent: RECORD_WRITES_IN_FLIGHT,
+  });
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
 
   const sender: AlertSender = config.slack.webhookUrl
@@ -113,9 +132,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     const processor = makePollInvite({
       db,
       cloudflare,
+      record,
       clock,
       logger,
-      schedule,
       authState: makeAuthState(redis, prefix),
       pauseAll,
       pausedFor: async () => Math.max(0, await redis.pttl(pauseKey)),
@@ -212,6 +231,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         // Workers first (in-flight jobs finish), then the queues; db and redis belong to the caller.
         await Promise.all(workers.map((worker) => worker.close()));
         await queues.close();
+        await sqlPool?.end();
       })();
       return stopping;
     },

@@ -1,23 +1,24 @@
 import { RateLimitError, type Job } from "bullmq";
 import type { CloudflareClient, FetchOutcome } from "../cloudflare/cloudflareClient.js";
 import { slowdownFromRateLimit } from "../cloudflare/rateLimitHeaders.js";
-import type { Observation, ScheduleSettings } from "../invites/planObservation.js";
+import type { Observation } from "../invites/planObservation.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { PollJobData } from "../scheduling/queues.js";
 import type { Db } from "../storage/db.js";
 import { insertAlerts } from "../storage/insertAlerts.js";
-import { recordObservation } from "../storage/recordObservation.js";
+import type { ObservationToRecord, RecordResult } from "../storage/recordObservations.js";
 import { credentialsAlert } from "../alerts/decideAlerts.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { AuthState } from "./authState.js";
 
 export interface PollDeps {
   db: Db;
+  /** Records one observation (see recordObservations); the daemon batches concurrent calls into one transaction. */
+  record(item: ObservationToRecord): Promise<RecordResult>;
   cloudflare: CloudflareClient;
   clock: Clock;
   logger: Logger;
-  schedule: ScheduleSettings;
   authState: AuthState;
   /** Holds every worker of every process off the poll queue for this long (longer pauses win). */
   pauseAll(ms: number): Promise<void>;
@@ -89,13 +90,13 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     const now = deps.clock();
     let result;
     try {
-      result = await recordObservation(deps.db, inviteId, toObservation(outcome), now, deps.schedule);
+      result = await deps.record({ inviteId, observation: toObservation(outcome), now });
     } catch (error) {
       // Postgres refused this answer's data (a value no column can hold): record that as the poll's failure,
       // so the invite shows the problem and backs off instead of failing the job on every sweep.
       if (!isDataError(error)) throw error;
       const message = `the answer could not be stored (${describeDataError(error)})`;
-      result = await recordObservation(deps.db, inviteId, { kind: "failure", error: message }, now, deps.schedule);
+      result = await deps.record({ inviteId, observation: { kind: "failure", error: message }, now });
       log.warn({ inviteId, error: message }, "poll failed");
     }
     finished();

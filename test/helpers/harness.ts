@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../src/config/loadConfig.js";
 import { createMonitor, type Monitor } from "../../src/daemon/createMonitor.js";
@@ -7,6 +8,7 @@ import { makeManualClock } from "../../src/lib/clock.js";
 import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptions } from "../../src/simulator/cloudflareSimulator.js";
 import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from "../../src/simulator/slackSimulator.js";
 import type { Db } from "../../src/storage/db.js";
+import type { InviteFields } from "../../src/invites/inviteState.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { captureLogs, type CapturedLogs } from "./logCapture.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
@@ -19,6 +21,8 @@ export interface Harness {
   slack: SlackSimulator | null;
   database: TestDatabase;
   db: Db;
+  /** Plain pg on the same database, as the poll's hot path uses it (recordObservations). */
+  sql: pg.Pool;
   redis: Redis;
   config: Config;
   logs: CapturedLogs;
@@ -68,12 +72,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY, slack?.webhookUrl]);
   const clock = makeManualClock(options.now ?? "2026-11-28T12:00:00.000Z");
   const monitors: Monitor[] = [];
+  const sql = new pg.Pool({ connectionString: database.url, max: 4 });
 
   return {
     sim,
     slack,
     database,
     db: database.db,
+    sql,
     redis,
     config,
     logs,
@@ -93,6 +99,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
+      await sql.end();
       await database.drop();
     },
   };
@@ -112,6 +119,23 @@ export function inviteFixture(id: string, fields: Record<string, unknown> = {}):
     organization_is_enforcing_twofactor: false,
     roles: ["Account Administrator"],
     status: "pending",
+    ...fields,
+  };
+}
+
+/** The parsed fields of inviteFixture, as an observation carries them. */
+export function inviteFields(status: string, fields: Partial<InviteFields> = {}): InviteFields {
+  return {
+    apiStatus: status,
+    expiresOn: new Date("2026-12-04T12:00:00Z"),
+    invitedMemberId: null,
+    invitedMemberEmail: "new.member@example.com",
+    organizationId: "5a7805061c76ada191ed06f989cc3dac",
+    organizationName: "Example Org",
+    invitedBy: "admin@example.com",
+    invitedOn: new Date("2026-11-27T12:00:00Z"),
+    roles: ["Account Administrator"],
+    twoFactorEnforced: false,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { recordObservation } from "../../src/storage/recordObservation.js";
-import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
+import { recordObservation } from "../../src/storage/recordObservations.js";
+import { startHarness, inviteFields, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -42,29 +42,14 @@ describe("acceptance 7: two workers and two schedulers at once", () => {
     const id = inviteId(42);
     await h.track([id]);
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
-    const pending = { kind: "invite" as const, fields: fieldsOf("pending"), payload: inviteFixture(id) };
-    await recordObservation(h.db, id, pending, h.clock(), schedule);
+    const pending = { kind: "invite" as const, fields: inviteFields("pending"), payload: inviteFixture(id) };
+    await recordObservation(h.sql, id, pending, h.clock(), schedule);
 
     h.clock.advance(60_000);
-    const accepted = { kind: "invite" as const, fields: fieldsOf("accepted"), payload: inviteFixture(id, { status: "accepted" }) };
-    await Promise.all(Array.from({ length: 5 }, () => recordObservation(h.db, id, accepted, h.clock(), schedule)));
+    const accepted = { kind: "invite" as const, fields: inviteFields("accepted"), payload: inviteFixture(id, { status: "accepted" }) };
+    await Promise.all(Array.from({ length: 5 }, () => recordObservation(h.sql, id, accepted, h.clock(), schedule)));
 
     const snapshots = await h.db.snapshot.findMany({ where: { inviteId: id }, orderBy: { id: "asc" } });
     expect(snapshots.map((s) => s.effectiveStatus)).toEqual(["pending", "accepted"]);
   });
 });
-
-function fieldsOf(status: string) {
-  return {
-    apiStatus: status,
-    expiresOn: new Date("2026-12-04T12:00:00Z"),
-    invitedMemberId: null,
-    invitedMemberEmail: "new.member@example.com",
-    organizationId: "5a7805061c76ada191ed06f989cc3dac",
-    organizationName: "Example Org",
-    invitedBy: "admin@example.com",
-    invitedOn: new Date("2026-11-27T12:00:00Z"),
-    roles: ["Account Administrator"],
-    twoFactorEnforced: false,
-  };
-}

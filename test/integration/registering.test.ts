@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { makeManualClock } from "../../src/lib/clock.js";
-import { recordObservation } from "../../src/storage/recordObservation.js";
+import pg from "pg";
+import { recordObservation } from "../../src/storage/recordObservations.js";
 import { inviteFixture, inviteId } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
@@ -84,8 +85,9 @@ describe("invite-monitor list and history", () => {
     await cli(["track", B]);
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
     const fixture = inviteFixture(B, { expires_on: "2026-11-28T11:00:00Z" });
+    const sql = new pg.Pool({ connectionString: database.url, max: 1 });
     await recordObservation(
-      database.db,
+      sql,
       B,
       {
         kind: "invite",
@@ -98,6 +100,7 @@ describe("invite-monitor list and history", () => {
       new Date("2026-11-28T12:00:00Z"),
       schedule,
     );
+    await sql.end();
 
     const table = await cli(["list"]);
     expect(table.stdout).toMatch(new RegExp(`${B}\\s+pending\\s+expired\\s+2026-11-28 11:00Z\\s+2026-11-28 12:00Z\\s+\\(final\\)`));

@@ -44,6 +44,15 @@ export function diffInvite(before: ObservedSide, after: ObservedSide): FieldChan
     const newValue = toJson(after[field]);
     if (stableStringify(oldValue) !== stableStringify(newValue)) changes.push({ field, old: oldValue, new: newValue });
   }
+  // Roles are tracked by name; a role object that changed inside (its permissions, say) under the same names is
+  // still a change, reported from the raw payload.
+  if (!changes.some((c) => c.field === "roles")) {
+    const oldRoles = before.payload?.roles ?? null;
+    const newRoles = after.payload?.roles ?? null;
+    if (before.payload && after.payload && stableStringify(oldRoles) !== stableStringify(newRoles)) {
+      changes.push({ field: "payload.roles", old: oldRoles, new: newRoles });
+    }
+  }
   const oldExtra = unmappedKeys(before.payload);
   const newExtra = unmappedKeys(after.payload);
   for (const key of [...new Set([...Object.keys(oldExtra), ...Object.keys(newExtra)])].sort()) {

@@ -73,6 +73,31 @@ describe("diffInvite", () => {
     expect(diffInvite(side(), side(after))).toEqual(expected);
   });
 
+  describe("roles given as objects", () => {
+    const admin = (permissions: string[]) => ({ id: "05784afa30c1afe1440e79d9351c7430", name: "Administrator", permissions });
+    const withRoles = (roles: unknown[]) => side({ roles: ["Administrator"], payload: { id: "4f5f0c14a2a41d5063dd301b2f829f04", status: "pending", roles } });
+
+    it("a change inside a role under the same name is reported from the payload", () => {
+      const before = withRoles([admin(["#zone:read"])]);
+      const after = withRoles([admin(["#zone:read", "#zone:edit"])]);
+      expect(diffInvite(before, after)).toEqual([{ field: "payload.roles", old: [admin(["#zone:read"])], new: [admin(["#zone:read", "#zone:edit"])] }]);
+    });
+
+    it("identical role objects, keys in another order, are not a change", () => {
+      const before = withRoles([{ name: "Administrator", id: "05784afa30c1afe1440e79d9351c7430", permissions: ["#zone:read"] }]);
+      expect(diffInvite(before, withRoles([admin(["#zone:read"])]))).toEqual([]);
+    });
+
+    it("a renamed role is reported once, as a roles change", () => {
+      const after = side({ roles: ["Billing"], payload: { id: "4f5f0c14a2a41d5063dd301b2f829f04", status: "pending", roles: [{ name: "Billing" }] } });
+      expect(diffInvite(withRoles([admin([])]), after).map((c) => c.field)).toEqual(["roles"]);
+    });
+
+    it("without a stored payload (a failure-only history) nothing is invented", () => {
+      expect(diffInvite(side({ payload: null }), withRoles([admin([])])).filter((c) => c.field === "payload.roles")).toEqual([]);
+    });
+  });
+
   it("reports tracked fields in a fixed order", () => {
     const changes = diffInvite(side(), side({ roles: [], apiStatus: "weird", organizationName: "Renamed" }));
     expect(changes.map((c) => c.field)).toEqual(["apiStatus", "organizationName", "roles"]);
@@ -102,7 +127,7 @@ describe("diffInvite", () => {
   });
 
   it.each([
-    { name: "mapped keys are covered by tracked fields", before: { status: "pending", roles: ["a"] }, after: { status: "accepted", roles: ["b"] } },
+    { name: "mapped keys are covered by tracked fields", before: { status: "pending", invited_by: "a" }, after: { status: "accepted", invited_by: "b" } },
     { name: "key order at the top level", before: { a: 1, b: 2 }, after: { b: 2, a: 1 } },
     { name: "key order in a nested object", before: { meta: { a: 1, b: { c: 1, d: 2 } } }, after: { meta: { b: { d: 2, c: 1 }, a: 1 } } },
     { name: "null payload vs empty payload", before: null, after: {} },

@@ -206,7 +206,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       if (roles.includes("worker")) workers.push(makePollWorker());
       if (roles.includes("notifier")) workers.push(makeNotifyWorker());
       for (const worker of workers) {
-        worker.on("failed", (job, error) => logger.error({ jobId: job?.id, error: error.message }, "job failed"));
+        worker.on("failed", (job, error) => {
+          metrics.jobFailed(worker.name);
+          logger.error({ jobId: job?.id, error: error.message }, "job failed");
+        });
         worker.on("error", (error) => logger.error({ error: error.message }, "worker error"));
       }
       // A Redis that restarted empty has lost the schedules and limits: write them again on every reconnect,

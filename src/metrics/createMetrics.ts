@@ -10,6 +10,8 @@ export interface Metrics {
   alertsSettled(kinds: readonly string[], outcome: string): void;
   rateLimitPause(reason: "429" | "ratelimit_header" | "credentials"): void;
   cloudflareRemaining(remaining: number): void;
+  /** A job failed on our own side (Postgres or Redis unreachable): its work is retried or queued again. */
+  jobFailed(queue: string): void;
 }
 
 /** One registry per monitor (not prom-client's global one), so several monitors in one process never collide. */
@@ -24,6 +26,12 @@ export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): M
   });
   const alerts = new Counter({ name: "invite_monitor_alerts_total", help: "Alerts by kind and delivery outcome", labelNames: ["kind", "outcome"], registers: [registry] });
   const pauses = new Counter({ name: "invite_monitor_rate_limit_pauses_total", help: "Times every poll worker was paused, by reason", labelNames: ["reason"], registers: [registry] });
+  const jobFailures = new Counter({
+    name: "invite_monitor_job_failures_total",
+    help: "Jobs that failed on our own infrastructure (Postgres or Redis unreachable), by queue; the work is retried",
+    labelNames: ["queue"],
+    registers: [registry],
+  });
   const remaining = new Gauge({ name: "invite_monitor_cloudflare_remaining_requests", help: "The remaining quota in Cloudflare's last Ratelimit header", registers: [registry] });
 
   new Gauge({
@@ -90,6 +98,9 @@ export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): M
     },
     cloudflareRemaining(value) {
       remaining.set(value);
+    },
+    jobFailed(queue) {
+      jobFailures.inc({ queue });
     },
   };
 }

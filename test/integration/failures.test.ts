@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createMonitor } from "../../src/daemon/createMonitor.js";
 import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
 import { startHarness, inviteFixture, inviteId, TOKEN, type Harness } from "../helpers/harness.js";
 
@@ -149,5 +150,38 @@ describe("acceptance 5: gone and rejected credentials", () => {
     expect(entries.filter((e) => e.msg.includes("accepts the credentials again"))).toHaveLength(1);
     expect(h.logs.lines.join("\n")).not.toContain(TOKEN);
     expect(h.logs.lines.join("\n")).toContain("[redacted]");
+  });
+});
+
+describe("our own infrastructure failing under a poll", () => {
+  it("fails the job when the observation cannot be written, counts it in /metrics, and leaves the invite due", async () => {
+    h = await startHarness();
+    const id = inviteId(1);
+    h.sim.setInvite(inviteFixture(id));
+    await h.track([id]);
+    // The poll's write goes to a Postgres that is not there (nothing listens on port 1); the rest is real.
+    const monitor = createMonitor({
+      config: { ...h.config, databaseUrl: "postgresql://postgres@127.0.0.1:1/unreachable" },
+      db: h.db,
+      redis: h.redis,
+      logger: h.logs.logger,
+      clock: h.clock,
+    });
+    try {
+      await monitor.start(["worker"]);
+      await monitor.sweepOnce();
+      const failures = async () => (await monitor.metrics.registry.getSingleMetricAsString("invite_monitor_job_failures_total")).match(/queue="poll"} (\d+)/)?.[1];
+      const deadline = Date.now() + 20_000;
+      while (!(await failures()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(Number(await failures())).toBeGreaterThanOrEqual(1);
+      expect(h.sim.requestsFor(id).length).toBeGreaterThanOrEqual(1);
+      expect(h.logs.entries().some((e) => e.msg === "job failed" && /ECONNREFUSED/.test(String(e.error)))).toBe(true);
+      // Nothing was recorded, so the invite is still due and the next sweep queues it again.
+      const invite = await h.db.trackedInvite.findUniqueOrThrow({ where: { id } });
+      expect(invite.lastCheckedAt).toBeNull();
+      expect(invite.nextCheckAt.getTime()).toBeLessThanOrEqual(h.clock().getTime());
+    } finally {
+      await monitor.stop();
+    }
   });
 });

@@ -15,6 +15,8 @@ export interface DetectionResult {
   missed: number;
   expiryWarnings: number;
   expiryP99S: number;
+  /** From the threshold moment to the warning being recorded (the poll that saw it), before Slack's pacing. */
+  expiryRaisedP99S: number;
   thresholdS: number;
 }
 
@@ -66,6 +68,7 @@ export async function detectionLatency(flips = 200, intervalS = 5, spreadS = 20,
   const deadline = Date.now() + (intervalS + 15) * 1000;
   while (Date.now() < deadline && [...flipIds, ...expiring.map((e) => e.id)].some((id) => !firstSeen.has(id))) await sleep(200);
   await monitor.stop();
+  const raised = await database.db.alert.findMany({ where: { kind: "expiring" }, select: { inviteId: true, createdAt: true } });
   await redis.quit();
   await sim.close();
   await slack.close();
@@ -83,6 +86,10 @@ export async function detectionLatency(flips = 200, intervalS = 5, spreadS = 20,
     missed: flips - latencies.length,
     expiryWarnings: expiryLatencies.length,
     expiryP99S: percentile(expiryLatencies, 99),
+    expiryRaisedP99S: percentile(
+      raised.map((a) => (a.createdAt.getTime() - (expiring.find((e) => e.id === a.inviteId)!.expiresAt - thresholdS * 1000)) / 1000),
+      99,
+    ),
     thresholdS,
   };
 }

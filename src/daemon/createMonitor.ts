@@ -106,6 +106,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       clock,
       logger,
       digestThreshold: config.slack.digestThreshold,
+      sendIntervalMs: config.slack.sendIntervalMs,
       retryBackoffMs: config.slack.retryBackoffMs,
       leaseMs: 2 * config.slack.timeoutMs + 1_000,
       metrics,

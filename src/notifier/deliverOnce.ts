@@ -18,6 +18,8 @@ export interface DeliverDeps {
   clock: Clock;
   logger: Logger;
   digestThreshold: number;
+  /** Slack's pace: several alerts ready while the oldest has waited this long go out as one digest. */
+  sendIntervalMs: number;
   retryBackoffMs: number;
   /** How long a claimed alert stays hidden from other notifiers: longer than a send can take. */
   leaseMs: number;
@@ -37,7 +39,11 @@ export type DeliverResult = { sent: number; outcome: "idle" | "paused" | "delive
 export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
   if ((await deps.redis.pttl(deps.pauseKey)) > 0) return { sent: 0, outcome: "paused" };
   const now = deps.clock();
-  const claimed = await claimAlerts(deps.db, now, new Date(now.getTime() + deps.leaseMs), deps.digestThreshold, MAX_DIGEST);
+  const claimed = await claimAlerts(deps.db, now, new Date(now.getTime() + deps.leaseMs), {
+    digestThreshold: deps.digestThreshold,
+    maxDigest: MAX_DIGEST,
+    backlogAfterMs: deps.sendIntervalMs,
+  });
   if (claimed.length === 0) return { sent: 0, outcome: "idle" };
 
   const ids = claimed.map((a) => a.id);

@@ -149,6 +149,36 @@ describe("acceptance 5: bursts become a digest", () => {
   });
 });
 
+describe("a queue of alerts does not wait at Slack's pace", () => {
+  it("sends a few fresh alerts one by one, but several that already waited a send interval as one digest", async () => {
+    h = await startHarness({ slack: true, env: { SLACK_DIGEST_THRESHOLD: "5", SLACK_SEND_INTERVAL: "1s" } });
+    const ids = Array.from({ length: 6 }, (_, i) => inviteId(200 + i));
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    await h.track(ids);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await cycle(monitor);
+
+    // Three transitions, sent as soon as they are recorded: one message each.
+    for (const id of ids.slice(0, 3)) h.sim.updateInvite(id, { status: "accepted" });
+    h.clock.advance(HOUR);
+    await cycle(monitor);
+    expect(h.slack!.delivered().map((m) => ids.filter((id) => allText(m).includes(id)).length)).toEqual([1, 1, 1]);
+
+    // Three more, but the notifier gets to them a send interval late: one digest naming all three.
+    for (const id of ids.slice(3)) h.sim.updateInvite(id, { status: "rejected" });
+    h.clock.advance(HOUR);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    h.clock.advance(1_000);
+    await notifyUntilIdle(monitor);
+    const last = h.slack!.delivered().slice(3);
+    expect(last).toHaveLength(1);
+    for (const id of ids.slice(3)) expect(allText(last[0]!)).toContain(id);
+    expect(await h.db.alert.count({ where: { status: "delivered" } })).toBe(6);
+  });
+});
+
 describe("acceptance 6: muting and the credentials alert", () => {
   it("records a muted invite's change but raises nothing", async () => {
     h = await startHarness({ slack: true });

@@ -37,6 +37,8 @@ export interface MonitorDeps {
 const SCHEDULE_REWRITE_MS = 30_000;
 /** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
 const NOTIFY_LOCK_MS = 5_000;
+/** The poll jobs' lock: how soon a poll held by a killed worker process is handed to another. */
+const POLL_LOCK_MS = 10_000;
 /** At most this many observations per transaction: bounds a transaction's row locks and its JSON parameter. */
 const RECORD_BATCH_MAX = 64;
 /**
@@ -149,6 +151,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       connection: redis,
       prefix,
       concurrency: config.polling.concurrency,
+      // A poll held by a killed worker goes back to the queue when its lock lapses and the stalled check runs:
+      // 10 s each instead of BullMQ's 30 s (live workers renew the lock every 5 s, however long a poll takes).
+      lockDuration: POLL_LOCK_MS,
+      stalledInterval: POLL_LOCK_MS,
     });
   }
 

@@ -58,7 +58,11 @@ const slack = await startSlackSimulator({
   onMessage: (message) => {
     if (message.status !== 200) return;
     say(`SLACK  ${message.text}`);
-    for (const kind of ["accepted", "rejected", "expired", "gone", "expires"]) if (message.text.includes(kind === "expires" ? "expires" : `Invite ${kind}`)) seen.set(kind, (seen.get(kind) ?? 0) + 1);
+    const count = (kind: string, n = 1) => seen.set(kind, (seen.get(kind) ?? 0) + n);
+    // Alerts that come due together arrive as one digest: "3 invite updates: 1 accepted, 2 expiring".
+    const digest = /^\d+ invite updates?[^:]*: (.+)$/.exec(message.text);
+    if (digest) for (const [, n, kind] of digest[1]!.matchAll(/(\d+) (\w+)/g)) count(kind === "expiring" ? "expires" : kind!, Number(n));
+    else for (const kind of ["accepted", "rejected", "expired", "gone", "expires"]) if (message.text.includes(kind === "expires" ? "expires" : `Invite ${kind}`)) count(kind);
   },
 });
 const scenario = parseScenario(

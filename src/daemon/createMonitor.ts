@@ -39,7 +39,7 @@ const SCHEDULE_REWRITE_MS = 30_000;
 const NOTIFY_LOCK_MS = 5_000;
 /** The poll jobs' lock: how soon a poll held by a killed worker process is handed to another. */
 const POLL_LOCK_MS = 10_000;
-/** At most this many observations per transaction: bounds a transaction's row locks and its JSON parameter. */
+/** At most this many observations per write statement: bounds the rows one statement locks and its JSON parameter. */
 const RECORD_BATCH_MAX = 64;
 /**
  * One write in flight: the next batch fills while it waits on Postgres. Measured (BENCHMARKS.md, row 1): two or

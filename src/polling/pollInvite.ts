@@ -14,7 +14,7 @@ import type { AuthState } from "./authState.js";
 
 export interface PollDeps {
   db: Db;
-  /** Records one observation (see recordObservations); the daemon batches concurrent calls into one transaction. */
+  /** Records one observation (see recordObservations); the daemon batches concurrent calls into one write. */
   record(item: ObservationToRecord): Promise<RecordResult>;
   cloudflare: CloudflareClient;
   clock: Clock;

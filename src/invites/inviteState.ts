@@ -37,3 +37,19 @@ export interface StoredInviteState extends InviteFields {
   consecutiveFailures: number;
   active: boolean;
 }
+
+/** Just the tracked fields of anything that carries them (a stored state, an observed side). */
+export function pickInviteFields(source: InviteFields): InviteFields {
+  return {
+    apiStatus: source.apiStatus,
+    expiresOn: source.expiresOn,
+    invitedMemberId: source.invitedMemberId,
+    invitedMemberEmail: source.invitedMemberEmail,
+    organizationId: source.organizationId,
+    organizationName: source.organizationName,
+    invitedBy: source.invitedBy,
+    invitedOn: source.invitedOn,
+    roles: source.roles,
+    twoFactorEnforced: source.twoFactorEnforced,
+  };
+}

@@ -1,6 +1,6 @@
 import { diffInvite, type ObservedSide } from "./diffInvite.js";
 import { effectiveStatus as computeEffectiveStatus } from "./effectiveStatus.js";
-import type { EffectiveStatus, FieldChange, InviteFields, StoredInviteState } from "./inviteState.js";
+import { pickInviteFields, type EffectiveStatus, type FieldChange, type InviteFields, type StoredInviteState } from "./inviteState.js";
 import { nextCheckAt, type NextCheckInput } from "./nextCheck.js";
 
 /** What one poll found out. */
@@ -109,20 +109,5 @@ export function planObservation(current: StoredInviteState, observation: Observa
     },
     snapshot,
     changes,
-  };
-}
-
-function pickInviteFields(source: InviteFields): InviteFields {
-  return {
-    apiStatus: source.apiStatus,
-    expiresOn: source.expiresOn,
-    invitedMemberId: source.invitedMemberId,
-    invitedMemberEmail: source.invitedMemberEmail,
-    organizationId: source.organizationId,
-    organizationName: source.organizationName,
-    invitedBy: source.invitedBy,
-    invitedOn: source.invitedOn,
-    roles: source.roles,
-    twoFactorEnforced: source.twoFactorEnforced,
   };
 }

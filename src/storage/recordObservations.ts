@@ -1,6 +1,6 @@
 import { decideAlerts, type AlertDecision } from "../alerts/decideAlerts.js";
 import type { AlertDraft } from "../alerts/alertTypes.js";
-import type { EffectiveStatus, InviteFields, StoredInviteState } from "../invites/inviteState.js";
+import { pickInviteFields, type EffectiveStatus, type StoredInviteState } from "../invites/inviteState.js";
 import { planObservation, type InviteUpdate, type Observation, type ObservationPlan, type ScheduleSettings, type SnapshotDraft } from "../invites/planObservation.js";
 import type { Sql } from "./sqlPool.js";
 
@@ -42,7 +42,7 @@ const MAX_ATTEMPTS = 20;
 async function writeRound(sql: Sql, items: readonly ObservationToRecord[], round: number[], schedule: ScheduleSettings, results: RecordResult[]): Promise<number[]> {
   const { rows } = await sql.query<InviteRow>(SELECT_SQL, [round.map((i) => items[i]!.inviteId)]);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const planned: Array<{ index: number; result: RecordResult }> = [];
+  const planned: number[] = [];
   const updates: Record<string, unknown>[] = [];
   const snapshots: Record<string, unknown>[] = [];
   const alerts: Record<string, unknown>[] = [];
@@ -53,25 +53,19 @@ async function writeRound(sql: Sql, items: readonly ObservationToRecord[], round
       results[index] = { kind: "untracked" };
       continue;
     }
-    const { result, update, snapshot } = planRow(row, item, schedule);
-    if (!update) {
-      results[index] = result;
-      continue;
-    }
-    planned.push({ index, result });
+    const { result, update } = planRow(row, item, schedule);
+    results[index] = result;
+    if (result.kind !== "write" || !update) continue;
+    planned.push(index);
     updates.push(update);
-    if (snapshot) snapshots.push(snapshotRecord(item.inviteId, snapshot));
-    if (result.kind === "write") alerts.push(...(result.alerts ?? []).map((a) => alertRecord(a, item.now)));
+    if (result.snapshot) snapshots.push(snapshotRecord(item.inviteId, result.snapshot));
+    alerts.push(...(result.alerts ?? []).map((a) => alertRecord(a, item.now)));
   }
   if (planned.length === 0) return [];
   const { rows: written } = await sql.query<{ id: string }>(WRITE_SQL, [JSON.stringify(updates), JSON.stringify(snapshots), JSON.stringify(alerts)]);
   const writtenIds = new Set(written.map((w) => w.id));
-  const retry: number[] = [];
-  for (const { index, result } of planned) {
-    if (writtenIds.has(items[index]!.inviteId)) results[index] = result;
-    else retry.push(index);
-  }
-  return retry;
+  // A row written by someone else since it was read keeps its provisional result only until it is planned again.
+  return planned.filter((index) => !writtenIds.has(items[index]!.inviteId));
 }
 
 /** One observation, written alone. */
@@ -92,12 +86,12 @@ function roundsOfDistinctInvites(items: readonly ObservationToRecord[]): number[
   return rounds;
 }
 
-/** Runs the pure rules for one observation against its locked row: what to write back, and what it raised. */
-function planRow(row: InviteRow, item: ObservationToRecord, schedule: ScheduleSettings) {
+/** Runs the pure rules for one observation against the row as read: what to write back, and what it raised. */
+function planRow(row: InviteRow, item: ObservationToRecord, schedule: ScheduleSettings): { result: RecordResult; update: Record<string, unknown> | null } {
   const { inviteId, observation, now } = item;
   const stored = toStoredState(row);
   const plan = planObservation(stored, observation, now, schedule);
-  if (plan.kind === "skip") return { result: plan as RecordResult, update: null, snapshot: null };
+  if (plan.kind === "skip") return { result: plan, update: null };
 
   const decision =
     observation.kind === "failure"
@@ -111,12 +105,11 @@ function planRow(row: InviteRow, item: ObservationToRecord, schedule: ScheduleSe
             expiryAlertedFor: row.expiry_alerted_for,
             expiryAlertedThresholdMs: row.expiry_alerted_threshold_sec === null ? null : row.expiry_alerted_threshold_sec * 1000,
           },
-          { ...pickFields(stored), ...plan.update, effectiveStatus: plan.update.effectiveStatus ?? "unknown" },
+          { ...pickInviteFields(stored), ...plan.update, effectiveStatus: plan.update.effectiveStatus ?? "unknown" },
           now,
           schedule.expiryThresholdsMs,
         );
-  const update = updateRecord(row, plan.update, decision);
-  return { result: { ...plan, alerts: decision?.alerts ?? [] } as RecordResult, update, snapshot: plan.snapshot };
+  return { result: { ...plan, alerts: decision?.alerts ?? [] }, update: updateRecord(row, plan.update, decision) };
 }
 
 /** The invite's row after the plan: every written column, with the stored value where the plan leaves it alone. */
@@ -266,9 +259,4 @@ function toStoredState(row: InviteRow): StoredInviteState {
     consecutiveFailures: row.consecutive_failures,
     active: row.active,
   };
-}
-
-function pickFields(state: StoredInviteState): InviteFields {
-  const { effectiveStatus: _e, payload: _p, lastCheckedAt: _l, consecutiveFailures: _c, active: _a, ...fields } = state;
-  return fields;
 }

@@ -1,14 +1,11 @@
-import { afterAll, afterEach, describe, it } from "vitest";
-import { answers, type RecordedRequest } from "../../src/simulator/cloudflareSimulator.js";
+import { describe, it } from "vitest";
+import { answers } from "../../src/simulator/cloudflareSimulator.js";
 import { expectClean } from "./helpers/expectClean.js";
-import { cleanupAll, runFaultScenario, TOKEN, waitFor, type FaultContext } from "./helpers/faultRun.js";
-import { ClusterPool } from "./helpers/ownPostgres.js";
+import { fromDaemon, runFaultScenario, TOKEN, useFaultPool, waitFor, type FaultContext } from "./helpers/faultRun.js";
 
 // Cloudflare misbehaving: a storm of 429s with retry-after, a full-window block (over the limit, every call is 429
 // for a whole window), and requests that hang without sending a byte.
-const pool = new ClusterPool(3);
-afterEach(cleanupAll);
-afterAll(() => pool.close());
+const pool = useFaultPool(3);
 
 /**
  * Requests already on the wire when a 429 comes back are not the daemon's fault; anything it starts after it has
@@ -16,8 +13,6 @@ afterAll(() => pool.close());
  * written to Redis (on a loaded 2-core machine).
  */
 const IN_FLIGHT_GRACE_MS = 500;
-
-const fromDaemon = (r: RecordedRequest) => r.headers["user-agent"] === "invite-monitor";
 
 describe("fault injection: Cloudflare", () => {
   it("a 429 storm with retry-after pauses every worker for the retry-after and loses nothing", async () => {

@@ -1,31 +1,20 @@
-import { afterAll, afterEach, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { slackAnswers } from "../../src/simulator/slackSimulator.js";
 import { expectClean } from "./helpers/expectClean.js";
-import { cleanupAll, runFaultScenario, waitFor } from "./helpers/faultRun.js";
-import { ClusterPool } from "./helpers/ownPostgres.js";
+import { runFaultScenario, useFaultPool, waitFor, type FaultContext } from "./helpers/faultRun.js";
 
 // The services the daemon stands on, failing under it: its Redis killed (restarted with its data, then empty), its
 // Postgres stopped for 10 s, its Slack webhook refusing connections for 30 s and then answering 500.
-const pool = new ClusterPool(4);
-afterEach(cleanupAll);
-afterAll(() => pool.close());
+const pool = useFaultPool(4);
 
 describe("fault injection: Redis, Postgres and Slack", () => {
   it("Redis killed and restarted with its data (AOF)", async () => {
     const outcome = await runFaultScenario(pool, {
       name: "redis-restart-keep-data",
       // Jobs whose locks were lost with the last second of writes come back through BullMQ's stalled-job check
-      // (lockDuration 30 s, checked every 30 s): up to about a minute.
+      // (10 s locks for polls, 5 s for notifier ticks); the allowance is generous for a loaded machine.
       convergeWithinMs: 90_000,
-      async inject(ctx) {
-        await ctx.sleep(5_000);
-        await ctx.whenPolling();
-        await ctx.redis.kill();
-        ctx.note("SIGKILL redis-server with polls in flight");
-        await ctx.sleep(3_000);
-        await ctx.redis.start();
-        ctx.note("redis-server restarted on its append-only file");
-      },
+      inject: (ctx) => restartRedis(ctx, { empty: false }),
     });
     expectClean(outcome);
   });
@@ -36,16 +25,7 @@ describe("fault injection: Redis, Postgres and Slack", () => {
       // Nothing the daemon does should take long here: the invites are still due in Postgres and the alerts still
       // pending there; the next sweep and notifier tick pick them up.
       convergeWithinMs: 30_000,
-      async inject(ctx) {
-        await ctx.sleep(5_000);
-        await ctx.whenPolling();
-        await ctx.redis.kill();
-        ctx.redis.wipe();
-        ctx.note("SIGKILL redis-server with polls in flight, data removed");
-        await ctx.sleep(3_000);
-        await ctx.redis.start();
-        ctx.note("redis-server restarted empty");
-      },
+      inject: (ctx) => restartRedis(ctx, { empty: true }),
     });
     expectClean(outcome);
   });
@@ -57,8 +37,7 @@ describe("fault injection: Redis, Postgres and Slack", () => {
       slack: { delayMs: 400 },
       async inject(ctx) {
         await ctx.sleep(5_000);
-        const before = ctx.slack.received().length;
-        await waitFor(() => ctx.slack.received().length > before && Date.now() - ctx.slack.received().at(-1)!.at < 100, 15_000, () => "a Slack send in flight", 5).catch(() => {});
+        await ctx.whenSlackSending(100, 15_000).catch(() => {});
         const polling = ctx.sim.requests.filter((r) => Date.now() - r.at < 300).length;
         await ctx.pg.stop("fast");
         ctx.note(`pg_ctl stop -m fast with ${polling} poll(s) started in the last 300 ms and a Slack send in flight`);
@@ -85,11 +64,22 @@ describe("fault injection: Redis, Postgres and Slack", () => {
         ctx.slack.script(...Array.from({ length: 8 }, () => slackAnswers.serverError()));
         ctx.note("Slack webhook back on the same port, answering 500 to the next 8 posts");
         const received = ctx.slack.received().length;
-        const until = Date.now() + 20_000;
-        while (ctx.slack.received().length < received + 8 && Date.now() < until) await ctx.sleep(100);
+        await waitFor(() => ctx.slack.received().length >= received + 8, 20_000, () => "the 500s").catch(() => {});
         ctx.note(`the 500s are over (${ctx.slack.received().filter((m) => m.status === 500).length} answered 500)`);
       },
     });
     expectClean(outcome);
   });
 });
+
+/** SIGKILLs the daemon's redis-server with polls in flight, and starts it again 3 s later on its AOF or empty. */
+async function restartRedis(ctx: FaultContext, { empty }: { empty: boolean }): Promise<void> {
+  await ctx.sleep(5_000);
+  await ctx.whenPolling();
+  await ctx.redis.kill();
+  if (empty) ctx.redis.wipe();
+  ctx.note(`SIGKILL redis-server with polls in flight${empty ? ", data removed" : ""}`);
+  await ctx.sleep(3_000);
+  await ctx.redis.start();
+  ctx.note(empty ? "redis-server restarted empty" : "redis-server restarted on its append-only file");
+}

@@ -1,14 +1,11 @@
-import { afterAll, afterEach, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { expectClean } from "./helpers/expectClean.js";
-import { cleanupAll, runFaultScenario, waitFor } from "./helpers/faultRun.js";
-import { ClusterPool } from "./helpers/ownPostgres.js";
+import { runFaultScenario, useFaultPool, waitFor } from "./helpers/faultRun.js";
 import { idsInMessage } from "./helpers/timeline.js";
 
 // Daemon processes dying hard: poll workers SIGKILLed mid-batch again and again, and the notifier SIGKILLed with a
 // Slack message in flight (Slack has it, the "delivered" mark is not committed: the documented duplicate window).
-const pool = new ClusterPool(2);
-afterEach(cleanupAll);
-afterAll(() => pool.close());
+const pool = useFaultPool(2);
 
 describe("fault injection: daemon processes", () => {
   it("worker processes SIGKILLed mid-batch, repeatedly, lose nothing", async () => {
@@ -60,10 +57,9 @@ describe("fault injection: daemon processes", () => {
         await ctx.sleep(2_000);
         for (let kill = 0; kill < 3 && Date.now() < ctx.timelineStart + ctx.timelineMs; kill++) {
           await ctx.sup.waitReady("notifier");
-          const before = ctx.slack.received().length;
           try {
             // A message has just reached Slack and its answer is 400 ms away: kill the notifier now.
-            await waitFor(() => ctx.slack.received().length > before && Date.now() - ctx.slack.received().at(-1)!.at < 150, 10_000, () => "a Slack send in flight", 5);
+            await ctx.whenSlackSending(150, 10_000);
           } catch {
             ctx.note("no Slack send in flight within 10 s: kill skipped");
             continue;

@@ -4,27 +4,27 @@ import fc from "fast-check";
 import { inviteFixture } from "./harness.js";
 
 export const ID = "4f5f0c14a2a41d5063dd301b2f829f04";
-export const OTHER_ID = "0123456789abcdef0123456789abcdef";
+const OTHER_ID = "0123456789abcdef0123456789abcdef";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Generated values. Deep nesting is generated as a marker and built only when used, so that a counterexample
 // prints as a few lines instead of blowing the reporter's stack.
 
-export interface Deep {
+interface Deep {
   $deep: number;
   $shape: "array" | "object";
 }
 export type Spec = null | boolean | number | string | Deep | Spec[] | { [key: string]: Spec };
 /** A key left out of the object (as opposed to present with null). */
-export const MISSING = "\u0000<missing>";
+const MISSING = "\u0000<missing>";
 
-export const SPECIAL = [
+const SPECIAL = [
   "\u0000", "\u0001", "\u001f", "\u007f", "\ud800", "\udbff", "\udc00", "\udfff", "\ufeff", "\ufffd", "\u2028", "\u202e",
   "<", ">", "&", '"', "\\", "/", "\n", "\r", "\t", " ", "é", "😀", "\u{10ffff}", "a", "0", "#", "%", "{", "}", "[", "]", ":", ",",
 ];
 
 /** Strings that break things: control characters, lone surrogates, BOMs, markup, and huge ones. */
-export const hostileString = (maxHuge: number): fc.Arbitrary<string> =>
+const hostileString = (maxHuge: number): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
     { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom(...SPECIAL), maxLength: 40 }) },
@@ -38,7 +38,7 @@ export const hostileString = (maxHuge: number): fc.Arbitrary<string> =>
     },
   );
 
-export const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 /** ISO-looking dates, valid and not: day 30 of February, hour 24, year 0, offsets that move the year, junk. */
 export const dateText: fc.Arbitrary<string> = fc.oneof(
@@ -64,9 +64,9 @@ export const dateText: fc.Arbitrary<string> = fc.oneof(
   ),
 );
 
-export const deep: fc.Arbitrary<Deep> = fc.record({ $deep: fc.constantFrom(10, 1_000, 3_000, 20_000, 100_000), $shape: fc.constantFrom("array" as const, "object" as const) });
+const deep: fc.Arbitrary<Deep> = fc.record({ $deep: fc.constantFrom(10, 1_000, 3_000, 20_000, 100_000), $shape: fc.constantFrom("array" as const, "object" as const) });
 
-export const leaf = (maxHuge: number): fc.Arbitrary<Spec> =>
+const leaf = (maxHuge: number): fc.Arbitrary<Spec> =>
   fc.oneof(
     hostileString(maxHuge),
     dateText,
@@ -87,19 +87,19 @@ export const hostileValue = (maxHuge: number): fc.Arbitrary<Spec> =>
     { weight: 1, arbitrary: deep },
   );
 
-export const rolesValue = (maxHuge: number): fc.Arbitrary<Spec> =>
+const rolesValue = (maxHuge: number): fc.Arbitrary<Spec> =>
   fc.oneof(
     fc.array(fc.oneof(hostileString(maxHuge), fc.record({ name: hostileValue(maxHuge) }), fc.record({ id: hostileValue(maxHuge) }), fc.constant({}), hostileValue(maxHuge)), { maxLength: 5 }),
     fc.constantFrom<Spec>(Array.from({ length: 1_001 }, (_, i) => `role ${i}`), ["Administrator"], [{ id: "r1", name: "Admin", permissions: {} }]),
   );
 
-export const INVITE_KEYS = [
+const INVITE_KEYS = [
   "id", "invited_member_id", "organization_id", "status", "expires_on", "invited_on", "invited_by", "invited_member_email",
   "organization_name", "organization_is_enforcing_twofactor", "roles",
 ] as const;
 
 /** Values the schema may well accept for a field, but which are hostile all the same (NUL, lone surrogates, year 0). */
-export const plausibleFor = (key: string, maxHuge: number): fc.Arbitrary<Spec> => {
+const plausibleFor = (key: string, maxHuge: number): fc.Arbitrary<Spec> => {
   switch (key) {
     case "expires_on":
     case "invited_on":
@@ -118,12 +118,12 @@ export const plausibleFor = (key: string, maxHuge: number): fc.Arbitrary<Spec> =
 };
 
 /** A real-looking Invite with a few fields replaced, removed, or added: type confusion field by field. */
-export interface InviteSpec {
+interface InviteSpec {
   changes: Array<[string, Spec]>;
   removed: string[];
   idCase: "same" | "upper" | "other" | "missing";
 }
-export const inviteKey = fc.oneof(
+const inviteKey = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom<string>(...INVITE_KEYS) },
   { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "extra", "") },
   { weight: 1, arbitrary: hostileString(50) },
@@ -155,14 +155,14 @@ export function inviteObject(spec: InviteSpec, id: string): Record<string, Spec>
 }
 
 /** The envelope around the result, itself sometimes broken. */
-export interface EnvelopeSpec {
+interface EnvelopeSpec {
   success: Spec;
   errors: Spec;
   messages: Spec;
   result: InviteSpec | { raw: Spec };
   extra: Record<string, Spec>;
 }
-export const messageList = (maxHuge: number): fc.Arbitrary<Spec> =>
+const messageList = (maxHuge: number): fc.Arbitrary<Spec> =>
   fc.oneof(
     fc.constant<Spec>([]),
     fc.array(fc.record({ code: fc.oneof(fc.integer(), fc.constantFrom(1e308, -0.5), hostileValue(maxHuge)), message: fc.oneof(hostileString(maxHuge), hostileValue(maxHuge)) }), { maxLength: 5 }),
@@ -179,7 +179,7 @@ export const envelopeSpec = (maxHuge: number): fc.Arbitrary<EnvelopeSpec> =>
   });
 
 /** The body text: a (possibly cut, possibly prefixed) JSON envelope, or anything at all. */
-export type BodySpec =
+type BodySpec =
   | { kind: "envelope"; envelope: EnvelopeSpec; prefix: string; cutAt: number | null }
   | { kind: "text"; text: string }
   | { kind: "deep"; deep: Deep };
@@ -212,15 +212,15 @@ export const bodySpec = (maxHuge: number): fc.Arbitrary<BodySpec> =>
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("deep" as const), deep }) },
   );
 
-export function buildDeep(d: Deep): unknown {
+function buildDeep(d: Deep): unknown {
   let value: unknown = 0;
   for (let i = 0; i < d.$deep; i += 1) value = d.$shape === "array" ? [value] : { a: value };
   return value;
 }
-export function deepText(d: Deep): string {
+function deepText(d: Deep): string {
   return d.$shape === "array" ? `${"[".repeat(d.$deep)}0${"]".repeat(d.$deep)}` : `${'{"a":'.repeat(d.$deep)}0${"}".repeat(d.$deep)}`;
 }
-export const isDeep = (v: unknown): v is Deep => typeof v === "object" && v !== null && "$deep" in v && "$shape" in v;
+const isDeep = (v: unknown): v is Deep => typeof v === "object" && v !== null && "$deep" in v && "$shape" in v;
 
 /** Turns a spec into the value JSON.parse would give. */
 export function materialize(spec: Spec): unknown {
@@ -248,7 +248,7 @@ export function envelopeValue(spec: EnvelopeSpec, id: string): Record<string, Sp
 }
 
 /** JSON text with the deep markers written out as text (JSON.stringify of a 100k-deep value would overflow). */
-export function toJsonText(value: Spec): string {
+function toJsonText(value: Spec): string {
   const deeps: Deep[] = [];
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (isDeep(v)) {

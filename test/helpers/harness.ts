@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../src/config/loadConfig.js";
 import { createMonitor, type Monitor } from "../../src/daemon/createMonitor.js";
@@ -9,6 +9,7 @@ import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptio
 import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from "../../src/simulator/slackSimulator.js";
 import type { Db } from "../../src/storage/db.js";
 import type { InviteFields } from "../../src/invites/inviteState.js";
+import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { captureLogs, type CapturedLogs } from "./logCapture.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
@@ -72,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY, slack?.webhookUrl]);
   const clock = makeManualClock(options.now ?? "2026-11-28T12:00:00.000Z");
   const monitors: Monitor[] = [];
-  const sql = new pg.Pool({ connectionString: database.url, max: 4 });
+  const sql = createSqlPool(database.url, 4, () => {});
 
   return {
     sim,

@@ -7,8 +7,8 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { makeManualClock } from "../../src/lib/clock.js";
-import pg from "pg";
 import { recordObservation } from "../../src/storage/recordObservations.js";
+import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { inviteFixture, inviteId } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
@@ -85,7 +85,7 @@ describe("invite-monitor list and history", () => {
     await cli(["track", B]);
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
     const fixture = inviteFixture(B, { expires_on: "2026-11-28T11:00:00Z" });
-    const sql = new pg.Pool({ connectionString: database.url, max: 1 });
+    const sql = createSqlPool(database.url, 1, () => {});
     await recordObservation(
       sql,
       B,

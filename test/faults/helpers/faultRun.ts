@@ -1,11 +1,13 @@
-import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptions } from "../../../src/simulator/cloudflareSimulator.js";
+import { afterAll, afterEach } from "vitest";
+import { parseDuration } from "../../../src/config/duration.js";
+import { startCloudflareSimulator, type CloudflareSimulator, type RecordedRequest, type SimulatorOptions } from "../../../src/simulator/cloudflareSimulator.js";
 import { createDb } from "../../../src/storage/db.js";
 import { trackInvites } from "../../../src/storage/trackInvites.js";
 import { createOwnRedisServer, type OwnRedisServer } from "./ownRedisServer.js";
-import type { ClusterPool, OwnPostgres } from "./ownPostgres.js";
+import { ClusterPool, type OwnPostgres } from "./ownPostgres.js";
 import { SlackFake } from "./slackFake.js";
 import { Supervisor, type ProcessSpec } from "./supervisor.js";
-import { freshIds, idsInMessage, inviteObject, makeTimeline, pickSeed, playTimeline, seededRandom, type Transition } from "./timeline.js";
+import { freshIds, idsInMessage, inviteObject, makeTimeline, pickSeed, playTimeline, seededRandom } from "./timeline.js";
 
 export const TOKEN = "faults-token-3c1d9e7a5b2f4c6d8e0a1b3c5d7e9f1a";
 
@@ -17,7 +19,6 @@ export interface FaultContext {
   slack: SlackFake;
   sup: Supervisor;
   ids: string[];
-  timeline: Transition[];
   /** Date.now() when the timeline started. */
   timelineStart: number;
   timelineMs: number;
@@ -32,6 +33,8 @@ export interface FaultContext {
   readyz(name: string): Promise<string>;
   /** Resolves as soon as a daemon request reached Cloudflare in the last `withinMs`: polls are in flight. */
   whenPolling(withinMs?: number, timeoutMs?: number): Promise<void>;
+  /** Resolves as soon as a new message reached Slack in the last `withinMs`, its answer not sent yet; rejects after `timeoutMs`. */
+  whenSlackSending(withinMs: number, timeoutMs: number): Promise<void>;
 }
 
 export interface FaultScenario {
@@ -74,8 +77,22 @@ export interface FaultOutcome {
 
 const cleanups = new Set<() => Promise<void>>();
 
+/** Requests the daemon sent (the tests also call the simulator themselves, as "another client"). */
+export const fromDaemon = (r: RecordedRequest) => r.headers["user-agent"] === "invite-monitor";
+
+/**
+ * The suite-level setup every fault test file shares: a pool of `clusters` Postgres clusters, and every process
+ * and temporary directory of a run removed after each test, even a failed one.
+ */
+export function useFaultPool(clusters: number): ClusterPool {
+  const pool = new ClusterPool(clusters);
+  afterEach(cleanupAll);
+  afterAll(() => pool.close());
+  return pool;
+}
+
 /** Stops every process and removes every temporary directory a run left behind (afterEach, even on failure). */
-export async function cleanupAll(): Promise<void> {
+async function cleanupAll(): Promise<void> {
   const pending = [...cleanups];
   cleanups.clear();
   for (const cleanup of pending) await cleanup().catch(() => {});
@@ -131,7 +148,7 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
   const cleanup = async () => {
     await sup?.stopAll("SIGKILL").catch(() => {});
     await sim?.close().catch(() => {});
-    await slack?.close().catch(() => {});
+    await slack?.down().catch(() => {});
     await redis?.destroy().catch(() => {});
     await pg?.destroy().catch(() => {});
   };
@@ -150,7 +167,7 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
     ]);
     if (!pg || !redis || !sim || !slack) throw new Error("setup did not finish");
     const env = daemonEnv(pg, redis, sim, slack, scenario.env ?? {});
-    const slackTimeoutMs = parseMs(env.SLACK_TIMEOUT!);
+    const slackTimeoutMs = parseDuration(env.SLACK_TIMEOUT!)!;
 
     const ids = freshIds(count);
     ids.forEach((id, i) => sim!.setInvite(inviteObject(id, i)));
@@ -161,7 +178,7 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
       await db.$disconnect();
     }
 
-    sup = new Supervisor(() => env);
+    sup = new Supervisor(env);
     const topology = scenario.topology ?? [
       { name: "main", roles: null },
       { name: "worker-2", roles: ["worker"] },
@@ -182,7 +199,6 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
       slack,
       sup,
       ids,
-      timeline,
       timelineStart,
       timelineMs,
       random,
@@ -199,7 +215,11 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
         return fetch(`${String(started.http)}/readyz`).then((r) => String(r.status), (e: Error) => e.message);
       },
       async whenPolling(withinMs = 150, timeoutMs = 30_000) {
-        await waitFor(() => sim!.requests.some((r) => r.headers["user-agent"] === "invite-monitor" && Date.now() - r.at < withinMs), timeoutMs, () => "a poll in flight", 10);
+        await waitFor(() => sim!.requests.some((r) => fromDaemon(r) && Date.now() - r.at < withinMs), timeoutMs, () => "a poll in flight", 10);
+      },
+      async whenSlackSending(withinMs, timeoutMs) {
+        const before = slack!.received().length;
+        await waitFor(() => slack!.received().length > before && Date.now() - slack!.received().at(-1)!.at < withinMs, timeoutMs, () => "a Slack send in flight", 5);
       },
     };
     await Promise.all([playTimeline(sim, timeline, timelineStart), scenario.inject(ctx)]);
@@ -354,13 +374,6 @@ export async function runFaultScenario(pool: ClusterPool, scenario: FaultScenari
     cleanups.delete(cleanup);
     await cleanup();
   }
-}
-
-/** "250ms", "2s" → milliseconds (the few forms this suite uses). */
-function parseMs(text: string): number {
-  const match = /^(\d+)(ms|s)$/.exec(text);
-  if (!match) throw new Error(`unsupported duration ${text}`);
-  return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string, everyMs = 100): Promise<void> {

@@ -15,8 +15,6 @@ const BIN = "/usr/lib/postgresql/15/bin";
  * so every server command runs as the `postgres` OS user.
  */
 export interface OwnPostgres {
-  readonly port: number;
-  readonly dir: string;
   /** DATABASE_URL of the monitor's database on this cluster. */
   readonly url: string;
   /** Starts the server (after a stop). */
@@ -27,8 +25,6 @@ export interface OwnPostgres {
   query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Stops the server however it can and removes every file. Safe to call twice. */
   destroy(): Promise<void>;
-  /** Server log, for failure messages. */
-  log(): string;
 }
 
 function postgresIds(): { uid: number; gid: number } {
@@ -56,7 +52,7 @@ process.once("exit", () => {
 });
 
 /** Creates, starts and migrates (with the project's own `invite-monitor migrate`) a fresh cluster. */
-export async function createOwnPostgres(): Promise<OwnPostgres> {
+async function createOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(join(tmpdir(), "imfault-pg-"));
   const { uid, gid } = postgresIds();
   chownSync(dir, uid, gid);
@@ -68,8 +64,6 @@ export async function createOwnPostgres(): Promise<OwnPostgres> {
   live.add(dir);
 
   const cluster: OwnPostgres = {
-    port,
-    dir,
     url,
     async start() {
       await asPostgres([`${BIN}/pg_ctl`, "-D", data, "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, "-l", logFile, "-w", "-t", "60", "start"]);
@@ -105,13 +99,6 @@ export async function createOwnPostgres(): Promise<OwnPostgres> {
       }
       rmSync(dir, { recursive: true, force: true });
       live.delete(dir);
-    },
-    log() {
-      try {
-        return readFileSync(logFile, "utf8");
-      } catch {
-        return "";
-      }
     },
   };
 

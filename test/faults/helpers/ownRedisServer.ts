@@ -10,7 +10,6 @@ import { freePort, waitForRedis } from "../../helpers/ownRedis.js";
  */
 export interface OwnRedisServer {
   readonly url: string;
-  readonly port: number;
   start(): Promise<void>;
   /** SIGKILL: no shutdown save, like a crash (the AOF keeps what was fsynced, at most 1 s is lost). */
   kill(): Promise<void>;
@@ -39,7 +38,6 @@ export async function createOwnRedisServer(): Promise<OwnRedisServer> {
 
   const server: OwnRedisServer = {
     url: `redis://127.0.0.1:${port}`,
-    port,
     async start() {
       const args = [
         "--port", String(port),

@@ -23,10 +23,6 @@ export class SlackFake {
     return fake;
   }
 
-  get isUp(): boolean {
-    return this.sim !== null;
-  }
-
   /** Every POST received by every incarnation, in order. */
   received(): ReceivedMessage[] {
     return this.incarnations.flatMap((sim) => sim.received);
@@ -57,9 +53,5 @@ export class SlackFake {
     // The simulator listens with SO_REUSEADDR, so the port is free again as soon as the previous one closed.
     this.sim = await startSlackSimulator({ ...this.options, port: this.port });
     this.incarnations.push(this.sim);
-  }
-
-  async close(): Promise<void> {
-    await this.down();
   }
 }

@@ -6,13 +6,12 @@ export interface ProcessSpec {
   name: string;
   /** `start --role ...`; null runs every role (`start`). */
   roles: Role[] | null;
-  env?: Record<string, string>;
 }
 
 export interface SupervisorEvent {
   at: number;
   name: string;
-  kind: "start" | "ready" | "exit" | "kill";
+  kind: "start" | "exit" | "kill";
   /** The roles of the process the event is about (every role when it runs them all). */
   roles: Role[];
   detail?: string;
@@ -52,7 +51,7 @@ export class Supervisor {
   private readonly slots = new Map<string, Slot>();
   private stopping = false;
 
-  constructor(private readonly baseEnv: () => Record<string, string>) {}
+  constructor(private readonly env: Record<string, string>) {}
 
   /** Starts a supervised process and waits for its "invite-monitor started" line. */
   async add(spec: ProcessSpec, readyTimeoutMs = 60_000): Promise<void> {
@@ -69,7 +68,7 @@ export class Supervisor {
   private launch(slot: Slot): void {
     if (this.stopping) return;
     const args = slot.spec.roles ? ["start", "--role", ...slot.spec.roles] : ["start"];
-    const proc = spawnDaemon(args, { ...this.baseEnv(), ...slot.spec.env });
+    const proc = spawnDaemon(args, this.env);
     slot.current = proc;
     slot.startedAt = Date.now();
     slot.killedByTest = false;
@@ -77,15 +76,8 @@ export class Supervisor {
     running.add(proc);
     const roles = this.rolesOf(slot.spec);
     this.events.push({ at: slot.startedAt, name: slot.spec.name, kind: "start", roles });
-    const readyCheck = setInterval(() => {
-      if (proc.logs.some((l) => l.msg === "invite-monitor started")) {
-        clearInterval(readyCheck);
-        this.events.push({ at: Date.now(), name: slot.spec.name, kind: "ready", roles });
-      }
-    }, 50);
     proc.child.once("exit", (code, signal) => {
       running.delete(proc);
-      clearInterval(readyCheck);
       const now = Date.now();
       const cause = this.stopping ? "stop" : slot.killedByTest ? "test" : "self";
       this.events.push({ at: now, name: slot.spec.name, kind: "exit", roles, detail: `code=${code} signal=${signal}`, cause });

@@ -9,8 +9,6 @@ export interface Transition {
   /** Offset from the start of the timeline. */
   atMs: number;
   to: FinalStatus;
-  /** Date.now() when the simulator actually changed the invite. */
-  appliedAt: number | null;
 }
 
 /** A small seeded PRNG (mulberry32), so a failing timeline can be replayed with FAULTS_SEED. */
@@ -59,7 +57,7 @@ export function makeTimeline(ids: readonly string[], durationMs: number, random:
     .map((id): Transition => {
       const roll = random();
       const to: FinalStatus = roll < 0.45 ? "accepted" : roll < 0.9 ? "rejected" : "gone";
-      return { id, atMs: Math.round(random() * durationMs), to, appliedAt: null };
+      return { id, atMs: Math.round(random() * durationMs), to };
     })
     .sort((a, b) => a.atMs - b.atMs);
 }
@@ -74,7 +72,6 @@ export async function playTimeline(sim: CloudflareSimulator, timeline: Transitio
             () => {
               if (t.to === "gone") sim.removeInvite(t.id);
               else sim.updateInvite(t.id, { status: t.to });
-              t.appliedAt = Date.now();
               resolve();
             },
             Math.max(0, start + t.atMs - Date.now()),

@@ -1,4 +1,4 @@
-import { formatDuration } from "../config/duration.js";
+import { formatDuration } from "../lib/duration.js";
 import type { AlertContent, AlertKind } from "./alertTypes.js";
 import { relativeTime } from "./relativeTime.js";
 import { LIMITS, escapeMrkdwn, listWithin, truncate, type SlackBlock, type SlackMessage } from "./slackText.js";

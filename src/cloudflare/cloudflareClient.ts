@@ -1,8 +1,10 @@
 import { got, RequestError, type Got } from "got";
-import type { CloudflareAuth } from "../config/loadConfig.js";
+import type { CloudflareAuth } from "./cloudflareAuth.js";
 import type { InviteFields } from "../invites/inviteState.js";
-import { envelopeSchema, describeIssues, parseInvite } from "./parseInvite.js";
-import { parseRateLimitHeader, parseRetryAfter, type RateLimitState } from "./rateLimitHeaders.js";
+import { describeIssues } from "../lib/describeIssues.js";
+import { parseRetryAfter } from "../lib/parseRetryAfter.js";
+import { envelopeSchema, parseInvite } from "./parseInvite.js";
+import { parseRateLimitHeader, type RateLimitState } from "./rateLimitHeaders.js";
 
 /** Everything one GET /user/invites/{id} can end in. Only "failure" and "unauthorized" mean "try again later". */
 export type FetchOutcome =

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { InviteFields } from "../invites/inviteState.js";
+import { describeIssues } from "../lib/describeIssues.js";
 
 /** One entry of the envelope's `errors` or `messages`. */
 const messageSchema = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
@@ -80,15 +81,6 @@ export function parseInvite(result: unknown, expectedId: string): ParsedInvite {
       twoFactorEnforced: invite.organization_is_enforcing_twofactor ?? null,
     },
   };
-}
-
-/** "roles.0: expected string; expires_on: invalid ISO datetime", capped so one reply cannot flood a column. */
-export function describeIssues(error: z.ZodError): string {
-  const text = error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
-    .join("; ");
-  return error.issues.length > 5 ? `${text}; and ${error.issues.length - 5} more` : text;
 }
 
 /**

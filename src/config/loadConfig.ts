@@ -1,11 +1,7 @@
 import { z } from "zod";
+import type { CloudflareAuth } from "../cloudflare/cloudflareAuth.js";
 import { InviteMonitorError } from "../lib/errors.js";
-import { DURATION_FORM, parseDuration } from "./duration.js";
-
-/** How we authenticate to Cloudflare: an API token, or the legacy global key with its account email. */
-export type CloudflareAuth =
-  | { kind: "token"; token: string }
-  | { kind: "key"; email: string; key: string };
+import { DURATION_FORM, parseDuration } from "../lib/duration.js";
 
 /** Everything invite-monitor can be told, parsed once from the environment. Durations are in milliseconds. */
 export interface Config {

@@ -6,6 +6,7 @@ import { configSecrets, requireCloudflareAuth, type Config } from "../config/loa
 import type { ScheduleSettings } from "../invites/planObservation.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
+import { makePause } from "../lib/makePause.js";
 import { makeRedactor } from "../lib/redact.js";
 import { makeAuthState } from "../polling/authState.js";
 import { makePollInvite, type PollResult } from "../polling/pollInvite.js";
@@ -96,14 +97,14 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   });
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
 
+  const slackPause = makePause(redis, `${prefix}:slack-paused`);
   const sender: AlertSender = config.slack.webhookUrl
     ? createSlackSender({ webhookUrl: config.slack.webhookUrl, timeoutMs: config.slack.timeoutMs, redact: makeRedactor(configSecrets(config)) })
     : createLogSender(logger);
   const notifyOnce = () =>
     deliverOnce({
       db,
-      redis,
-      pauseKey: `${prefix}:slack-paused`,
+      pause: slackPause,
       sender,
       clock,
       logger,
@@ -116,9 +117,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
 
   // The explicit pause (429, rejected credentials, low quota) is also kept under its own key: BullMQ's limiter key
   // also counts ordinary jobs, so its TTL cannot tell "paused" from "one job this window".
-  const pauseKey = `${prefix}:poll-paused`;
+  const pollPause = makePause(redis, `${prefix}:poll-paused`);
   async function pauseAll(ms: number): Promise<void> {
-    if ((await redis.pttl(pauseKey)) < ms) await redis.set(pauseKey, "1", "PX", Math.max(1, Math.round(ms)));
+    await pollPause.extend(ms);
     if ((await queues.poll.getRateLimitTtl(limiter.max)) < ms) await queues.poll.rateLimit(ms);
   }
 
@@ -140,7 +141,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       logger,
       authState: makeAuthState(redis, prefix),
       pauseAll,
-      pausedFor: async () => Math.max(0, await redis.pttl(pauseKey)),
+      pausedFor: () => pollPause.remainingMs(),
       spacingMs: 1000 / rate,
       rateWindowMs: config.cloudflare.rateWindowMs,
       authRetryMs: config.cloudflare.authRetryMs,

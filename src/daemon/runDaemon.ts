@@ -1,5 +1,5 @@
 import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
-import { formatDuration } from "../config/duration.js";
+import { formatDuration } from "../lib/duration.js";
 import { startHttpServer } from "../http/startHttpServer.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../lib/logger.js";

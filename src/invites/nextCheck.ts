@@ -1,3 +1,4 @@
+import { backoffDelay } from "../lib/backoff.js";
 import { FINAL_STATUSES, type EffectiveStatus } from "./inviteState.js";
 
 export interface NextCheckInput {
@@ -27,10 +28,7 @@ export function nextCheckAt(input: NextCheckInput): Date | null {
   const now = input.now.getTime();
 
   let delay = input.intervalMs * (1 - input.jitter * input.random());
-  if (input.consecutiveFailures > 0) {
-    const backoff = input.failureBackoffMs * 2 ** Math.min(input.consecutiveFailures - 1, 20);
-    delay = Math.min(delay, backoff);
-  }
+  if (input.consecutiveFailures > 0) delay = backoffDelay(input.consecutiveFailures, input.failureBackoffMs, delay);
   let next = now + Math.max(1, Math.round(delay));
 
   if (input.effectiveStatus === "pending" && input.expiresOn) {

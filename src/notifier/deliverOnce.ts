@@ -1,7 +1,8 @@
-import type { Redis } from "ioredis";
 import { renderAlert } from "../alerts/renderAlert.js";
 import { renderDigest } from "../alerts/renderDigest.js";
+import { backoffDelay } from "../lib/backoff.js";
 import type { Clock } from "../lib/clock.js";
+import type { Pause } from "../lib/makePause.js";
 import type { Logger } from "../lib/logger.js";
 import { claimAlerts } from "../storage/claimAlerts.js";
 import type { Db } from "../storage/db.js";
@@ -11,9 +12,8 @@ import type { AlertSender } from "./slackSender.js";
 
 export interface DeliverDeps {
   db: Db;
-  redis: Redis;
-  /** Key of the shared "Slack said wait" marker. */
-  pauseKey: string;
+  /** The shared "Slack said wait" pause. */
+  pause: Pause;
   sender: AlertSender;
   clock: Clock;
   logger: Logger;
@@ -37,7 +37,7 @@ export type DeliverResult = { sent: number; outcome: "idle" | "paused" | "delive
  * answer. Rows are marked delivered only after a 200.
  */
 export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
-  if ((await deps.redis.pttl(deps.pauseKey)) > 0) return { sent: 0, outcome: "paused" };
+  if ((await deps.pause.remainingMs()) > 0) return { sent: 0, outcome: "paused" };
   const now = deps.clock();
   const claimed = await claimAlerts(deps.db, now, new Date(now.getTime() + deps.leaseMs), {
     digestThreshold: deps.digestThreshold,
@@ -65,13 +65,13 @@ export async function deliverOnce(deps: DeliverDeps): Promise<DeliverResult> {
       deps.logger.info({ alerts: ids.length, kinds: [...new Set(claimed.map((a) => a.content.kind))] }, "alert delivered");
       return { sent: ids.length, outcome: "delivered" };
     case "rate-limited":
-      await deps.redis.set(deps.pauseKey, "1", "PX", Math.max(1, outcome.retryAfterMs));
+      await deps.pause.extend(outcome.retryAfterMs);
       await release(deps.db, ids, done);
       deps.logger.warn({ retryAfterMs: outcome.retryAfterMs }, "Slack answered 429: the notifier pauses");
       return { sent: 0, outcome: "rate-limited" };
     case "retry": {
       const attempts = Math.max(...claimed.map((a) => a.attempts)) + 1;
-      const delay = Math.min(MAX_BACKOFF_MS, deps.retryBackoffMs * 2 ** (attempts - 1));
+      const delay = backoffDelay(attempts, deps.retryBackoffMs, MAX_BACKOFF_MS);
       await markRetry(deps.db, ids, outcome.error, new Date(done.getTime() + delay));
       deps.logger.warn({ alerts: ids.length, error: outcome.error, retryInMs: delay }, "alert delivery failed; will retry");
       return { sent: 0, outcome: "retry" };

@@ -1,6 +1,6 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from "@slack/webhook";
 import type { SlackMessage } from "../alerts/slackText.js";
-import { parseRetryAfter } from "../cloudflare/rateLimitHeaders.js";
+import { parseRetryAfter } from "../lib/parseRetryAfter.js";
 
 /** How one send ended. Only "delivered" means Slack answered 200. */
 export type SendOutcome =

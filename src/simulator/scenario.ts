@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DURATION_FORM, parseDuration } from "../config/duration.js";
-import { describeIssues } from "../cloudflare/parseInvite.js";
+import { DURATION_FORM, parseDuration } from "../lib/duration.js";
+import { describeIssues } from "../lib/describeIssues.js";
 import { InviteMonitorError } from "../lib/errors.js";
 import { isInviteId } from "../invites/inviteId.js";
 import { answers, type CloudflareSimulator, type ScriptedResponse } from "./cloudflareSimulator.js";

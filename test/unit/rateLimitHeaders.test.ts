@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRateLimitHeader, parseRetryAfter, slowdownFromRateLimit } from "../../src/cloudflare/rateLimitHeaders.js";
+import { parseRateLimitHeader, slowdownFromRateLimit } from "../../src/cloudflare/rateLimitHeaders.js";
+import { parseRetryAfter } from "../../src/lib/parseRetryAfter.js";
 
 const NOW = new Date("2025-03-01T12:00:00.000Z");
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { parseDuration } from "../../config/duration.js";
+import { parseDuration } from "../../lib/duration.js";
 import { InviteMonitorError } from "../../lib/errors.js";
 import { startCloudflareSimulator } from "../../simulator/cloudflareSimulator.js";
 import { parseScenario, playScenario, type Scenario } from "../../simulator/scenario.js";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach } from "vitest";
-import { parseDuration } from "../../../src/config/duration.js";
+import { parseDuration } from "../../../src/lib/duration.js";
 import { startCloudflareSimulator, type CloudflareSimulator, type RecordedRequest, type SimulatorOptions } from "../../../src/simulator/cloudflareSimulator.js";
 import { createDb } from "../../../src/storage/db.js";
 import { trackInvites } from "../../../src/storage/trackInvites.js";

@@ -1,30 +1,32 @@
 // Registers invite ids from INVITE_IDS (comma or space separated) and/or a file (INVITE_IDS_FILE, or --file):
 // one id per line, an optional label after it, # comments. Idempotent; writes nothing if any id is invalid.
+// It is `invite-monitor track` with its input taken from the config: both call registerInvites.
 //   INVITE_IDS=4f5f0c14a2a41d5063dd301b2f829f04 npm run seed
 //   npx prisma db seed -- --file invites.txt
 import { parseArgs } from "node:util";
-import { readIdSources } from "../src/cli/readIdSources.js";
-import { loadConfig } from "../src/config/loadConfig.js";
-import { InviteMonitorError } from "../src/lib/errors.js";
-import { createDb } from "../src/storage/db.js";
-import { trackInvites } from "../src/storage/trackInvites.js";
+import { cliErrorText } from "../src/cli/cliErrorText.js";
+import { registerInvites } from "../src/cli/registerInvites.js";
+import { configSecrets, envSecrets, loadConfig, type Config } from "../src/config/loadConfig.js";
+import { systemClock } from "../src/lib/clock.js";
+import { createDb, type Db } from "../src/storage/db.js";
 
-const { values } = parseArgs({ options: { file: { type: "string" } }, allowPositionals: false });
-const file = values.file ?? process.env.INVITE_IDS_FILE;
-
+let config: Config | undefined;
+let db: Db | undefined;
 try {
-  const list = await readIdSources({ inline: { text: process.env.INVITE_IDS ?? "", name: "INVITE_IDS" }, file });
-  if (list.entries.length === 0) {
-    throw new InviteMonitorError("INPUT_INVALID", "nothing to seed: set INVITE_IDS, INVITE_IDS_FILE, or pass --file <path>");
-  }
-  const db = createDb(loadConfig(process.env).databaseUrl);
-  try {
-    const result = await trackInvites(db, list.entries, new Date());
-    console.log(`Seeded ${list.entries.length} invites: ${result.added.length} added, ${result.alreadyTracked.length} already tracked.`);
-  } finally {
-    await db.$disconnect();
-  }
+  const { values } = parseArgs({ options: { file: { type: "string" } }, allowPositionals: false });
+  const loaded = (config = loadConfig(process.env));
+  const result = await registerInvites(
+    { inline: { text: loaded.seed.inviteIds ?? "", name: "INVITE_IDS" }, file: values.file ?? loaded.seed.inviteIdsFile ?? undefined },
+    {
+      db: () => (db ??= createDb(loaded.databaseUrl)),
+      clock: systemClock,
+      nothingGiven: "nothing to seed: set INVITE_IDS, INVITE_IDS_FILE, or pass --file <path>",
+    },
+  );
+  console.log(`Seeded ${result.entries.length} invites: ${result.added.length} added, ${result.alreadyTracked.length} already tracked.`);
 } catch (error) {
-  console.error(`seed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`seed: ${cliErrorText(error, config ? configSecrets(config) : envSecrets(process.env))}`);
   process.exitCode = 1;
+} finally {
+  await db?.$disconnect().catch(() => {});
 }

@@ -18,6 +18,11 @@ export class CliContext {
 
   constructor(readonly io: CliIo) {}
 
+  /** The config, if a command has loaded it (and it was valid). */
+  get loadedConfig(): Config | undefined {
+    return this.config;
+  }
+
   getConfig(): Config {
     this.config ??= loadConfig(this.io.env);
     return this.config;

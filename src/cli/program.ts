@@ -1,6 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { InviteMonitorError } from "../lib/errors.js";
-import { makeRedactor } from "../lib/redact.js";
+import { configSecrets, envSecrets } from "../config/loadConfig.js";
 import { CliContext, type CliIo } from "./cliContext.js";
 import { registerAlerts } from "./commands/alerts.js";
 import { registerHistory } from "./commands/history.js";
@@ -10,13 +9,16 @@ import { registerList } from "./commands/list.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerStart } from "./commands/start.js";
 import { registerTrack } from "./commands/track.js";
+import { cliErrorText } from "./cliErrorText.js";
+import { terminalText } from "./terminalText.js";
 
 /** Every command of the CLI, wired to one context. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("invite-monitor")
     .description("Watches Cloudflare invitations, records what happens to them, and tells Slack")
     .exitOverride()
-    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr });
+    // Commander echoes the arguments it rejects: they are made safe for the terminal like any other error line.
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: (text) => ctx.io.stderr(terminalText(text, { multiline: true })) });
   for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) {
     register(program, ctx);
   }
@@ -24,8 +26,8 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /**
- * Runs one CLI invocation and returns its exit code. Errors we expect (bad input, bad config) print one readable
- * line or block, never a stack trace, and never a secret.
+ * Runs one CLI invocation and returns its exit code. A failure prints one readable line or block that says what to
+ * check or run: never a stack trace, never a Prisma invocation dump, never a terminal escape sequence, never a secret.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io);
@@ -36,15 +38,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const redact = makeRedactor([io.env.CLOUDFLARE_API_TOKEN, io.env.CLOUDFLARE_API_KEY, io.env.SLACK_WEBHOOK_URL]);
-    if (error instanceof InviteMonitorError) {
-      io.stderr(`invite-monitor: ${redact(error.message)}\n`);
-      return 1;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`invite-monitor: unexpected error: ${redact(message)}\n`);
+    // The daemon's own list of secrets: from the config when it loaded, else from the raw variables (the config
+    // may be the very thing that failed).
+    const secrets = ctx.loadedConfig ? configSecrets(ctx.loadedConfig) : envSecrets(io.env);
+    io.stderr(`invite-monitor: ${cliErrorText(error, secrets)}\n`);
     return 1;
   } finally {
-    await ctx.close();
+    // Closing a pool that never connected can fail too; the command's own outcome is what matters.
+    await ctx.close().catch(() => {});
   }
 }

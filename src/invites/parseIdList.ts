@@ -14,38 +14,124 @@ export interface IdListProblem {
 
 export interface IdList {
   entries: IdEntry[];
+  /** The first MAX_PROBLEMS_KEPT problems, in input order. */
   problems: IdListProblem[];
+  /** Every problem, including those not kept. */
+  problemCount: number;
 }
 
 /** Labels are free text, but bounded so a hostile file cannot fill a column. */
-const MAX_LABEL = 200;
+export const MAX_LABEL = 200;
 
 /**
- * Parses one id per line, an optional label after whitespace, `#` comments and blank lines.
- * Every bad line is reported with its number; callers write nothing when `problems` is not empty.
- * A repeated id keeps its first occurrence (and the last label given for it).
+ * The longest line read, in bytes: an id (32), a label (200 characters, up to 800 bytes of UTF-8), the spaces
+ * between and a comment fit with room to spare. A longer line is reported, and its bytes are skipped, never held:
+ * a 60 MB file with no newline is one bad line, not 60 MB of memory.
  */
-export function parseIdLines(text: string, sourceName: string): IdList {
-  const entries = new Map<string, IdEntry>();
-  const problems: IdListProblem[] = [];
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  lines.forEach((rawLine, index) => {
-    const source = `${sourceName} line ${index + 1}`;
-    const line = rawLine.replace(/#.*$/, "").trim();
-    if (line === "") return;
-    const [first = "", ...rest] = line.split(/\s+/);
-    const label = rest.join(" ").trim();
-    addEntry(entries, problems, first, label, source);
-  });
-  return { entries: [...entries.values()], problems };
+export const MAX_LINE_BYTES = 4096;
+
+/**
+ * Problems kept per list: a file of a million bad lines is reported by its first few and a count, in bounded memory.
+ * The CLI shows this many.
+ */
+export const MAX_PROBLEMS_KEPT = 20;
+
+/**
+ * C0 controls, DEL and C1 controls, which include ESC and the 8-bit CSI that start ANSI and OSC sequences; and
+ * Unicode's bidirectional controls, which reorder what a reader sees ("Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Why a label cannot be stored, or null when it can. A label is printed in tables and sent to Slack: a control
+ * character in it (an escape sequence above all) would act on the reader's terminal instead of being read.
+ */
+export function labelProblem(label: string): string | null {
+  const control = CONTROL.exec(label);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    return `the label contains a control character (U+${code}${code === "001B" ? ", an escape sequence" : ""}); labels are plain text`;
+  }
+  if (label.length > MAX_LABEL) return `the label is ${label.length} characters long (at most ${MAX_LABEL})`;
+  return null;
 }
 
-/** Parses ids given as command-line arguments: no labels, no comments. */
-export function parseIdArguments(args: readonly string[]): IdList {
-  const entries = new Map<string, IdEntry>();
-  const problems: IdListProblem[] = [];
-  args.forEach((arg, index) => addEntry(entries, problems, arg, "", `argument ${index + 1}`));
-  return { entries: [...entries.values()], problems };
+/**
+ * Collects ids line by line, so that a file can be parsed as it streams in. Lines are one id, an optional label
+ * after whitespace, `#` comments, or blank. A repeated id keeps its first occurrence (and the last label given for it).
+ */
+export class IdListBuilder {
+  private readonly entries = new Map<string, IdEntry>();
+  private readonly problems: IdListProblem[] = [];
+  private problemCount = 0;
+
+  constructor(private readonly sourceName: string) {}
+
+  /** One line of text, without its line ending. Line numbers start at 1. */
+  addLine(rawLine: string, lineNumber: number): void {
+    const source = `${this.sourceName} line ${lineNumber}`;
+    const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
+    const line = text.replace(/#.*$/, "").trim();
+    if (line === "") return;
+    const [first = "", ...rest] = line.split(/\s+/);
+    this.add(first, rest.join(" "), source);
+  }
+
+  /** A line longer than MAX_LINE_BYTES, known by its length only. */
+  addOverlongLine(lineNumber: number, bytes: number): void {
+    this.problem(`${this.sourceName} line ${lineNumber}`, `the line is ${bytes} bytes long (at most ${MAX_LINE_BYTES}); expected one invite id per line, with an optional label`);
+  }
+
+  /** One id with its label ("" for none), from any source. */
+  add(raw: string, label: string, source: string): void {
+    const id = normalizeInviteId(raw);
+    if (id === null) return this.problem(source, `${JSON.stringify(shorten(raw))} is not an invite id (expected ${INVITE_ID_FORM})`);
+    const badLabel = labelProblem(label);
+    if (badLabel) return this.problem(source, badLabel);
+    const existing = this.entries.get(id);
+    if (existing) {
+      if (label) existing.label = label;
+      return;
+    }
+    this.entries.set(id, { id, label: label || null, source });
+  }
+
+  problem(source: string, message: string): void {
+    this.problemCount += 1;
+    if (this.problems.length < MAX_PROBLEMS_KEPT) this.problems.push({ source, message });
+  }
+
+  finish(): IdList {
+    return { entries: [...this.entries.values()], problems: this.problems, problemCount: this.problemCount };
+  }
+}
+
+/**
+ * Parses a whole text of lines (see IdListBuilder). Every bad line is reported with its number; callers write
+ * nothing when `problemCount` is not 0.
+ */
+export function parseIdLines(text: string, sourceName: string): IdList {
+  const builder = new IdListBuilder(sourceName);
+  text.split(/\r\n|\r|\n/).forEach((line, index) => {
+    const bytes = Buffer.byteLength(line);
+    if (bytes > MAX_LINE_BYTES) builder.addOverlongLine(index + 1, bytes);
+    else builder.addLine(line, index + 1);
+  });
+  return builder.finish();
+}
+
+/**
+ * Parses ids given as command-line arguments: no comments, and one label (from --label) for all of them. The label
+ * is checked once, by the same rule as a label in a file.
+ */
+export function parseIdArguments(args: readonly string[], label = ""): IdList {
+  const builder = new IdListBuilder("argument");
+  const trimmed = label.trim();
+  const badLabel = labelProblem(trimmed);
+  if (badLabel) builder.problem("--label", badLabel);
+  args.forEach((arg, index) => builder.add(arg, badLabel ? "" : trimmed, `argument ${index + 1}`));
+  return builder.finish();
 }
 
 /** Joins lists from several sources, keeping the first occurrence of each id. */
@@ -58,25 +144,11 @@ export function mergeIdLists(lists: readonly IdList[]): IdList {
       else if (entry.label) existing.label = entry.label;
     }
   }
-  return { entries: [...entries.values()], problems: lists.flatMap((l) => l.problems) };
-}
-
-function addEntry(entries: Map<string, IdEntry>, problems: IdListProblem[], raw: string, label: string, source: string): void {
-  const id = normalizeInviteId(raw);
-  if (id === null) {
-    problems.push({ source, message: `${JSON.stringify(shorten(raw))} is not an invite id (expected ${INVITE_ID_FORM})` });
-    return;
-  }
-  if (label.length > MAX_LABEL) {
-    problems.push({ source, message: `the label is ${label.length} characters long (at most ${MAX_LABEL})` });
-    return;
-  }
-  const existing = entries.get(id);
-  if (existing) {
-    if (label) existing.label = label;
-    return;
-  }
-  entries.set(id, { id, label: label || null, source });
+  return {
+    entries: [...entries.values()],
+    problems: lists.flatMap((l) => l.problems).slice(0, MAX_PROBLEMS_KEPT),
+    problemCount: lists.reduce((sum, l) => sum + l.problemCount, 0),
+  };
 }
 
 function shorten(text: string): string {

@@ -39,9 +39,38 @@ export async function listAlerts(db: Db, filter: { status?: AlertStatusName; lim
   }));
 }
 
-/** Puts failed alerts back in the outbox to be sent on the next notifier tick. Returns how many. */
-export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed: true }, now: Date): Promise<number> {
-  const where = "ids" in which ? { id: { in: which.ids }, status: "failed" as const } : { status: "failed" as const };
-  const result = await db.alert.updateMany({ where, data: { status: "pending", nextAttemptAt: now, failedAt: null } });
-  return result.count;
+/** What `retryAlerts` did with the ids it was given. */
+export interface RetryOutcome {
+  /** Ids put back in the outbox (every failed alert for `allFailed`). */
+  queued: number[];
+  /** Ids with no alert. */
+  unknown: number[];
+  /** Ids of alerts that are pending or delivered: there is nothing to retry. */
+  notFailed: Array<{ id: number; status: AlertStatusName }>;
+}
+
+/**
+ * Puts failed alerts back in the outbox, to be sent on the next notifier tick. Given ids, it is all or nothing:
+ * when any id is unknown or not failed, nothing changes, and the outcome says which. A delivered alert is not sent
+ * twice, and a typo in one id does not half-apply a command.
+ */
+export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed: true }, now: Date): Promise<RetryOutcome> {
+  const requeue = { status: "pending" as const, nextAttemptAt: now, failedAt: null };
+  if (!("ids" in which)) {
+    const rows = await db.$queryRaw<Array<{ id: number }>>`
+      UPDATE alert SET status = 'pending', next_attempt_at = ${now}, failed_at = NULL WHERE status = 'failed' RETURNING id`;
+    return { queued: rows.map((r) => r.id).sort((a, b) => a - b), unknown: [], notFailed: [] };
+  }
+  const ids = [...new Set(which.ids)];
+  return db.$transaction(async (tx) => {
+    // Row locks, so an alert cannot change status between this check and the update below.
+    const rows = await tx.$queryRaw<Array<{ id: number; status: AlertStatusName }>>`
+      SELECT id, status::text AS status FROM alert WHERE id = ANY(${ids}::int[]) ORDER BY id FOR UPDATE`;
+    const found = new Map(rows.map((r) => [r.id, r.status]));
+    const unknown = ids.filter((id) => !found.has(id));
+    const notFailed = rows.filter((r) => r.status !== "failed").map((r) => ({ id: r.id, status: r.status }));
+    if (unknown.length > 0 || notFailed.length > 0) return { queued: [], unknown, notFailed };
+    await tx.alert.updateMany({ where: { id: { in: ids } }, data: requeue });
+    return { queued: ids, unknown: [], notFailed: [] };
+  });
 }

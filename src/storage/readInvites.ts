@@ -17,15 +17,38 @@ export interface InviteSummary {
   lastError: string | null;
 }
 
-export async function listInvites(db: Db): Promise<InviteSummary[]> {
-  const rows = await db.trackedInvite.findMany({
-    orderBy: [{ addedAt: "asc" }, { id: "asc" }],
-    select: {
-      id: true, label: true, apiStatus: true, effectiveStatus: true, expiresOn: true, invitedMemberEmail: true,
-      organizationName: true, active: true, lastCheckedAt: true, nextCheckAt: true, consecutiveFailures: true, lastError: true,
-    },
-  });
-  return rows.map((row) => ({ ...row, id: row.id.trim(), nextCheckAt: row.active ? row.nextCheckAt : null }));
+const SUMMARY_COLUMNS = {
+  id: true, label: true, addedAt: true, apiStatus: true, effectiveStatus: true, expiresOn: true, invitedMemberEmail: true,
+  organizationName: true, active: true, lastCheckedAt: true, nextCheckAt: true, consecutiveFailures: true, lastError: true,
+} as const;
+
+/**
+ * Every tracked invite, in pages, in the order they were added (then by id): a caller that prints them as it goes
+ * never holds 100,000 of them at once, which the image's 128 MB heap could not.
+ */
+export async function* listInvitePages(db: Db, pageSize = 2_000): AsyncGenerator<InviteSummary[]> {
+  let after: { addedAt: Date; id: string } | null = null;
+  for (;;) {
+    const where = after ? { OR: [{ addedAt: { gt: after.addedAt } }, { addedAt: after.addedAt, id: { gt: after.id } }] } : {};
+    const rows = await db.trackedInvite.findMany({
+      where,
+      orderBy: [{ addedAt: "asc" }, { id: "asc" }],
+      take: pageSize,
+      select: SUMMARY_COLUMNS,
+    });
+    if (rows.length === 0) return;
+    yield rows.map(({ addedAt: _addedAt, ...row }) => ({ ...row, id: row.id.trim(), nextCheckAt: row.active ? row.nextCheckAt : null }));
+    const last: { addedAt: Date; id: string } = rows.at(-1)!;
+    after = { addedAt: last.addedAt, id: last.id };
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** How many invites there are, and the longest label and API status among them: a paged table still lines up. */
+export async function inviteTableShape(db: Db): Promise<{ count: number; labelWidth: number; apiStatusWidth: number }> {
+  const [row] = await db.$queryRaw<Array<{ count: bigint; label: number | null; api_status: number | null }>>`
+    SELECT count(*) AS count, max(char_length(label)) AS label, max(char_length(api_status)) AS api_status FROM tracked_invite`;
+  return { count: Number(row?.count ?? 0), labelWidth: row?.label ?? 0, apiStatusWidth: row?.api_status ?? 0 };
 }
 
 /** One snapshot of `invite-monitor history`. */

@@ -3,16 +3,15 @@
 // invalid, and holds memory well below the size of what it was handed.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, mkdir, open, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCliFixtures } from "../helpers/cli.js";
 import { runCli } from "../../src/cli/program.js";
 import { makeManualClock } from "../../src/lib/clock.js";
 import { inviteId } from "../helpers/harness.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -23,19 +22,7 @@ const A = "4f5f0c14a2a41d5063dd301b2f829f04";
 const B = inviteId(2);
 const C = "abcdefabcdefabcdefabcdefabcdef01";
 
-let database: TestDatabase;
-let dir: string;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dir = await mkdtemp(join(tmpdir(), "im-hostile-"));
-});
-afterEach(async () => {
-  await database.db.trackedInvite.deleteMany();
-});
-afterAll(async () => {
-  await database?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fixtures = useCliFixtures("hostile");
 
 type Stdin = NodeJS.ReadableStream & { isTTY?: boolean };
 async function cli(args: string[], stdin: Stdin = Object.assign(Readable.from([]), { isTTY: true })) {
@@ -45,23 +32,23 @@ async function cli(args: string[], stdin: Stdin = Object.assign(Readable.from([]
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     stdin,
-    env: { DATABASE_URL: database.url },
+    env: { DATABASE_URL: fixtures.database().url },
     clock: makeManualClock("2026-11-28T12:00:00Z"),
   });
   return { code, stdout, stderr };
 }
 
 const seed = (env: Record<string, string>, args: string[] = []) =>
-  run(process.execPath, ["--import", "tsx", "prisma/seed.ts", ...args], { env: { ...process.env, DATABASE_URL: database.url, ...env }, maxBuffer: 4 * MiB }).then(
+  run(process.execPath, ["--import", "tsx", "prisma/seed.ts", ...args], { env: { ...process.env, DATABASE_URL: fixtures.database().url, ...env }, maxBuffer: 4 * MiB }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-const rows = () => database.db.trackedInvite.findMany({ orderBy: { id: "asc" }, select: { id: true, label: true } });
+const rows = () => fixtures.database().db.trackedInvite.findMany({ orderBy: { id: "asc" }, select: { id: true, label: true } });
 
 /** A file of `mib` MiB of valid lines (one id, repeated), written 1 MiB at a time: never all in memory. */
 async function bigIdFile(name: string, mib: number): Promise<string> {
-  const path = join(dir, name);
+  const path = join(fixtures.dir(), name);
   const line = `${A} a label\n`;
   const lines = line.repeat(Math.floor((MiB - 2) / line.length));
   const chunk = Buffer.from(`${lines}#${" ".repeat(MiB - lines.length - 2)}\n`);
@@ -129,7 +116,7 @@ describe("track --file with a 100 MB file", () => {
   // A pipe has no size to stat: `track --file <(curl ...)`, `--file /dev/stdin`, a FIFO. The limit must still hold
   // while reading, as it does for stdin, instead of after the whole stream was loaded.
   it("refuses 100 MB from a named pipe after reading no more than the limit, and writes nothing", async () => {
-    const fifo = join(dir, "ids.fifo");
+    const fifo = join(fixtures.dir(), "ids.fifo");
     execFileSync("mkfifo", [fifo]);
     // The writer is a child process, so that a reader that never opens the pipe cannot block this one.
     const writerScript = `
@@ -160,7 +147,7 @@ describe("track --file with a 100 MB file", () => {
 
 describe("track with binary data", () => {
   it("refuses a file with NUL bytes as binary, naming the file, and writes nothing", async () => {
-    const path = join(dir, "random.bin");
+    const path = join(fixtures.dir(), "random.bin");
     await writeFile(path, Buffer.concat([Buffer.from(`${A}\n`), randomBytes(MiB), Buffer.from([0])]));
     const result = await cli(["track", "--file", path]);
     expect(result.code).toBe(1);
@@ -169,7 +156,7 @@ describe("track with binary data", () => {
   });
 
   it("refuses a UTF-16 file (a BOM and NUL bytes) the same way", async () => {
-    const path = join(dir, "utf16.txt");
+    const path = join(fixtures.dir(), "utf16.txt");
     await writeFile(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${A}\r\n${B}\r\n`, "utf16le")]));
     const result = await cli(["track", "--file", path]);
     expect(result.code).toBe(1);
@@ -185,7 +172,7 @@ describe("track with binary data", () => {
   });
 
   it("reports invalid UTF-8 without NUL bytes line by line, in a bounded report, and writes nothing", async () => {
-    const path = join(dir, "latin.bin");
+    const path = join(fixtures.dir(), "latin.bin");
     // 5,000 lines of bytes that are not UTF-8, then one good id.
     const junk = Array.from({ length: 5_000 }, (_, i) => Buffer.from([0xff, 0xfe, 0x80 + (i % 64), 0xc3, 0x0a]));
     await writeFile(path, Buffer.concat([...junk, Buffer.from(`${A}\n`)]));
@@ -199,9 +186,9 @@ describe("track with binary data", () => {
   });
 
   it("names a path that is missing or a directory", async () => {
-    const missing = await cli(["track", "--file", join(dir, "nope.txt")]);
-    expect(missing).toMatchObject({ code: 1, stderr: `invite-monitor: cannot read ${join(dir, "nope.txt")} (ENOENT)\n` });
-    const folder = join(dir, "a-directory");
+    const missing = await cli(["track", "--file", join(fixtures.dir(), "nope.txt")]);
+    expect(missing).toMatchObject({ code: 1, stderr: `invite-monitor: cannot read ${join(fixtures.dir(), "nope.txt")} (ENOENT)\n` });
+    const folder = join(fixtures.dir(), "a-directory");
     await mkdir(folder);
     const directory = await cli(["track", "--file", folder]);
     expect(directory).toMatchObject({ code: 1, stderr: `invite-monitor: cannot read ${folder} (EISDIR)\n` });
@@ -211,7 +198,7 @@ describe("track with binary data", () => {
 
 describe("track with duplicates, whitespace, tabs, CRLF and a BOM", () => {
   it("counts 10,000 copies of one id (in any case and spacing) as one invite", async () => {
-    const path = join(dir, "dupes.txt");
+    const path = join(fixtures.dir(), "dupes.txt");
     const variants = [A, A.toUpperCase(), ` ${A}`, `\t${A}\t`, `${A}\r`];
     await writeFile(path, Array.from({ length: 10_000 }, (_, i) => variants[i % variants.length]).join("\n"));
     const result = await cli(["track", "--file", path]);
@@ -221,11 +208,11 @@ describe("track with duplicates, whitespace, tabs, CRLF and a BOM", () => {
 
   it("counts 10,000 lines of 100 distinct ids as 100 invites, and again as already tracked", async () => {
     const ids = Array.from({ length: 100 }, (_, i) => inviteId(1_000 + i));
-    const path = join(dir, "hundred.txt");
+    const path = join(fixtures.dir(), "hundred.txt");
     await writeFile(path, Array.from({ length: 10_000 }, (_, i) => ids[i % 100]).join("\r\n"));
     expect(await cli(["track", "--file", path])).toMatchObject({ code: 0, stdout: "Tracking 100 invites: 100 added, 0 already tracked.\n" });
     expect(await cli(["track", "--file", path])).toMatchObject({ code: 0, stdout: "Tracking 100 invites: 0 added, 100 already tracked.\n" });
-    expect(await database.db.trackedInvite.count()).toBe(100);
+    expect(await fixtures.database().db.trackedInvite.count()).toBe(100);
   });
 
   it("counts 10,000 duplicate arguments as one invite", async () => {
@@ -235,7 +222,7 @@ describe("track with duplicates, whitespace, tabs, CRLF and a BOM", () => {
   });
 
   it("reads a file with a BOM, CRLF and CR line ends, tabs and surrounding spaces, and labels between tabs", async () => {
-    const path = join(dir, "windows.txt");
+    const path = join(fixtures.dir(), "windows.txt");
     await writeFile(path, `\ufeff  ${A}\t Alice \t (SRE)  \r\n\t${B}\r\n\r\n  # a comment\r${C.toUpperCase()}\t\r\n`);
     const result = await cli(["track", "--file", path]);
     expect(result).toMatchObject({ code: 0, stderr: "", stdout: "Tracking 3 invites: 3 added, 0 already tracked.\n" });
@@ -249,7 +236,7 @@ describe("track with duplicates, whitespace, tabs, CRLF and a BOM", () => {
   it("accepts arguments with surrounding whitespace or a BOM, and names an argument with an id inside other text", async () => {
     const good = await cli(["track", ` ${A} `, `\t${B}\r\n`, `\ufeff${C}`]);
     expect(good).toMatchObject({ code: 0, stdout: "Tracking 3 invites: 3 added, 0 already tracked.\n" });
-    await database.db.trackedInvite.deleteMany();
+    await fixtures.database().db.trackedInvite.deleteMany();
     const bad = await cli(["track", A, `${B} x`, `${C}\u200b`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("2 invalid invite ids; nothing was written");
@@ -258,12 +245,13 @@ describe("track with duplicates, whitespace, tabs, CRLF and a BOM", () => {
     expect(await rows()).toEqual([]);
   });
 
-  it("rejects a label over 200 characters, naming the line, and writes nothing", async () => {
-    const path = join(dir, "long-label.txt");
-    await writeFile(path, `${A} ok\n${B} ${"x".repeat(10_000)}\n`);
+  it("rejects a label over 200 characters, and a line over 4 KiB, naming each line, and writes nothing", async () => {
+    const path = join(fixtures.dir(), "long-label.txt");
+    await writeFile(path, `${A} ok\n${B} ${"x".repeat(201)}\n${C} ${"x".repeat(10_000)}\n`);
     const result = await cli(["track", "--file", path]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${path} line 2: the label is 10000 characters long (at most 200)`);
+    expect(result.stderr).toContain(`${path} line 2: the label is 201 characters long (at most 200)`);
+    expect(result.stderr).toContain(`${path} line 3: the line is 10033 bytes long (at most 4096)`);
     expect(result.stderr.length).toBeLessThan(1_000);
     expect(await rows()).toEqual([]);
   });
@@ -281,7 +269,7 @@ describe("the seed script with hostile input", () => {
   }, 30_000);
 
   it("refuses a binary --file, and writes nothing", async () => {
-    const path = join(dir, "seed.bin");
+    const path = join(fixtures.dir(), "seed.bin");
     await writeFile(path, Buffer.concat([Buffer.from(`${A}\n`), randomBytes(64 * 1024), Buffer.from([0])]));
     const result = await seed({ INVITE_IDS: B }, ["--file", path]);
     expect(result.code).toBe(1);
@@ -290,7 +278,7 @@ describe("the seed script with hostile input", () => {
   }, 30_000);
 
   it("seeds 13,000 duplicate ids (a file and INVITE_IDS) with tabs, CRLF and a BOM as the few distinct invites they are", async () => {
-    const path = join(dir, "seed-windows.txt");
+    const path = join(fixtures.dir(), "seed-windows.txt");
     await writeFile(path, `\ufeff${A}\tAlice\r\n${Array.from({ length: 10_000 }, () => `\t${B.toUpperCase()} \r\n`).join("")}`);
     // One environment string holds at most 128 KiB (Linux MAX_ARG_STRLEN): 3,000 ids is about 100 KiB.
     const inline = `\ufeff${Array.from({ length: 3_000 }, (_, i) => (i % 2 === 0 ? C : ` ${A}\t`)).join(",\r\n")}`;

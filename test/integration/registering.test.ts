@@ -2,11 +2,9 @@ import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.js";
-import { makeManualClock } from "../../src/lib/clock.js";
+import { runCliIn } from "../helpers/cli.js";
 import { recordObservation } from "../../src/storage/recordObservations.js";
 import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { inviteFixture, inviteId } from "../helpers/harness.js";
@@ -21,19 +19,7 @@ beforeEach(async () => {
 });
 afterEach(async () => database.drop());
 
-async function cli(args: string[], stdinText?: string) {
-  let stdout = "";
-  let stderr = "";
-  const stdin = Object.assign(Readable.from(stdinText === undefined ? [] : [stdinText]), { isTTY: stdinText === undefined });
-  const code = await runCli(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stdin,
-    env: { DATABASE_URL: database.url },
-    clock: makeManualClock("2026-11-28T12:00:00Z"),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], stdinText?: string) => runCliIn({ DATABASE_URL: database.url }, args, stdinText);
 
 const A = "4F5F0C14A2A41D5063DD301B2F829F04";
 const B = inviteId(2);

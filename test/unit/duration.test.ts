@@ -30,6 +30,36 @@ describe("parseDuration", () => {
   );
 });
 
+describe("parseDuration: never a number that is not an exact whole number of milliseconds", () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+
+  it.each([
+    { text: `${MAX}ms`, expected: MAX },
+    // 104249991 days is the most whole days below MAX_SAFE_INTEGER ms.
+    { text: "104249991d", expected: 104_249_991 * 86_400_000 },
+    { text: "0.0000001s", expected: 0 },
+  ])("$text -> $expected ms, the edge of the safe range", ({ text, expected }) => {
+    expect(parseDuration(text)).toBe(expected);
+  });
+
+  // Each used to come back as Infinity or as an integer too large to add or compare exactly.
+  it.each([
+    { name: "99999999999999999999d", text: "99999999999999999999d" },
+    { name: "104249992d", text: "104249992d" },
+    { name: "MAX_SAFE_INTEGER + 1 ms", text: `${MAX + 1}ms` },
+    { name: "9007199254740993ms", text: "9007199254740993ms" },
+    { name: "400 nines (seconds)", text: "9".repeat(400) },
+    { name: "400 nines and a fraction, in ms", text: `${"9".repeat(400)}.5ms` },
+    { name: "1e308 seconds written out", text: `1${"0".repeat(308)}s` },
+  ])("$name -> null", ({ text }) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+
+  it.each(["1e400", "1e3d", "Infinity", "-Infinity", "NaN", "0x10s", "+5s", "-0"])("%s is not a decimal duration -> null", (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+});
+
 describe("formatDuration", () => {
   it.each([
     // The doc comment's own example (259200000 -> "72h") disagrees with "largest unit" (-> "3d"): not pinned here.

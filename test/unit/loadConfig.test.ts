@@ -1,26 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { configSecrets, loadConfig, requireCloudflareAuth } from "../../src/config/loadConfig.js";
-import { InviteMonitorError } from "../../src/lib/errors.js";
+import { configError } from "./configError.js";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const TOKEN = "cf-token-5uper-s3cret-VALUE";
 const KEY = "legacy-global-key-0123456789";
 
-/** The CONFIG_INVALID error loadConfig throws for `env`; fails the test when it does not throw one. */
-function configError(env: Record<string, string | undefined>): InviteMonitorError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InviteMonitorError);
-    expect((error as InviteMonitorError).code).toBe("CONFIG_INVALID");
-    return error as InviteMonitorError;
-  }
-  throw new Error("expected loadConfig to throw");
-}
-
 describe("loadConfig: defaults", () => {
   it("an empty environment gives the documented defaults", () => {
-    // toMatchObject: sections added later (e.g. slack) do not break this table of the existing ones.
+    // toMatchObject: a section added later does not break this table of the existing ones.
     expect(loadConfig({})).toMatchObject({
       databaseUrl: "postgresql://postgres@127.0.0.1:5432/invite_monitor",
       redisUrl: "redis://127.0.0.1:6379",
@@ -42,12 +31,18 @@ describe("loadConfig: defaults", () => {
         concurrency: 4,
         expiryThresholdsMs: [72 * HOUR, 24 * HOUR, 1 * HOUR],
       },
+      slack: { webhookUrl: null, timeoutMs: 10_000, sendIntervalMs: 1_000, digestThreshold: 5, retryBackoffMs: 5_000 },
+      alerts: { retentionMs: 90 * DAY },
+      seed: { inviteIds: null, inviteIdsFile: null },
+      http: { host: "127.0.0.1", port: 8080 },
+      logFormat: "json",
       logLevel: "info",
     });
   });
 
   it("empty strings mean 'not set', and unrelated variables are ignored", () => {
-    expect(loadConfig({ POLL_INTERVAL: "", CLOUDFLARE_API_TOKEN: "", PATH: "/usr/bin", HOME: undefined })).toEqual(loadConfig({}));
+    const unset = { POLL_INTERVAL: "", CLOUDFLARE_API_TOKEN: "", ALERT_RETENTION: "", INVITE_IDS: "", INVITE_IDS_FILE: "" };
+    expect(loadConfig({ ...unset, PATH: "/usr/bin", HOME: undefined })).toEqual(loadConfig({}));
   });
 });
 
@@ -88,10 +83,46 @@ describe("loadConfig: values", () => {
   });
 });
 
+describe("loadConfig: ALERT_RETENTION", () => {
+  it.each([
+    { text: "90d", retentionMs: 90 * DAY },
+    { text: "1d", retentionMs: DAY },
+    { text: "24h", retentionMs: DAY },
+    { text: "3650d", retentionMs: 3650 * DAY },
+    { text: " 180d ", retentionMs: 180 * DAY },
+  ])("$text -> $retentionMs ms", ({ text, retentionMs }) => {
+    expect(loadConfig({ ALERT_RETENTION: text }).alerts.retentionMs).toBe(retentionMs);
+  });
+
+  it.each(["23h", "3651d", "0", "forever", "-1d", "1e3d"])("%j is refused with the allowed range", (text) => {
+    expect(configError({ ALERT_RETENTION: text }).message).toBe(
+      `Invalid configuration: ALERT_RETENTION: expected a duration from 1d to 3650d, such as "90d" (got ${JSON.stringify(text)})`,
+    );
+  });
+});
+
+describe("loadConfig: seed variables", () => {
+  it.each([
+    { env: {}, seed: { inviteIds: null, inviteIdsFile: null } },
+    { env: { INVITE_IDS: "", INVITE_IDS_FILE: "" }, seed: { inviteIds: null, inviteIdsFile: null } },
+    // Raw text, separators and all: the seed script's id reader splits it and names each bad id.
+    { env: { INVITE_IDS: "aaa, bbb\tccc\nddd" }, seed: { inviteIds: "aaa, bbb\tccc\nddd", inviteIdsFile: null } },
+    { env: { INVITE_IDS: "not-an-id" }, seed: { inviteIds: "not-an-id", inviteIdsFile: null } },
+    { env: { INVITE_IDS_FILE: "./invites.txt" }, seed: { inviteIds: null, inviteIdsFile: "./invites.txt" } },
+    { env: { INVITE_IDS: "4f5f0c14a2a41d5063dd301b2f829f04", INVITE_IDS_FILE: "/srv/ids" }, seed: { inviteIds: "4f5f0c14a2a41d5063dd301b2f829f04", inviteIdsFile: "/srv/ids" } },
+  ])("$env", ({ env, seed }) => {
+    expect(loadConfig(env).seed).toEqual(seed);
+  });
+
+  it("a blank INVITE_IDS_FILE is refused, not read as a file named by spaces", () => {
+    expect(configError({ INVITE_IDS_FILE: "   " }).message).toBe('Invalid configuration: INVITE_IDS_FILE: expected a file path (got "   ")');
+  });
+});
+
 describe("loadConfig: errors", () => {
   it.each([
     { env: { POLL_INTERVAL: "abc" }, variable: "POLL_INTERVAL", form: "duration" },
-    { env: { POLL_INTERVAL: "500ms" }, variable: "POLL_INTERVAL", form: "at least 1000 ms" },
+    { env: { POLL_INTERVAL: "500ms" }, variable: "POLL_INTERVAL", form: "from 1s to 30d" },
     { env: { CLOUDFLARE_TIMEOUT: "-1s" }, variable: "CLOUDFLARE_TIMEOUT", form: "duration" },
     { env: { SWEEP_INTERVAL: "0" }, variable: "SWEEP_INTERVAL", form: "duration" },
     { env: { CLOUDFLARE_BUDGET_SHARE: "0" }, variable: "CLOUDFLARE_BUDGET_SHARE", form: "fraction" },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INVITE_ID_FORM, isInviteId, normalizeInviteId } from "../../src/invites/inviteId.js";
-import { mergeIdLists, parseIdArguments, parseIdLines } from "../../src/invites/parseIdList.js";
+import { labelProblem, MAX_LINE_BYTES, MAX_PROBLEMS_KEPT, mergeIdLists, parseIdArguments, parseIdLines } from "../../src/invites/parseIdList.js";
 
 const A = "4f5f0c14a2a41d5063dd301b2f829f04";
 const B = "0123456789abcdef0123456789abcdef";
@@ -46,7 +46,7 @@ describe("parseIdLines", () => {
     { name: "byte-order mark", text: `\uFEFF${A}\n${B}`, expected: [{ id: A, label: null, source: "ids.txt line 1" }, { id: B, label: null, source: "ids.txt line 2" }] },
     { name: "empty file", text: "", expected: [] },
   ])("$name", ({ text, expected }) => {
-    expect(parseIdLines(text, "ids.txt")).toEqual({ entries: expected, problems: [] });
+    expect(parseIdLines(text, "ids.txt")).toEqual({ entries: expected, problems: [], problemCount: 0 });
   });
 
   it("duplicates collapse to the first occurrence, keeping the last label given", () => {
@@ -85,6 +85,49 @@ describe("parseIdLines", () => {
     expect(list.entries).toHaveLength(ok ? 1 : 0);
     expect(list.problems).toHaveLength(ok ? 0 : 1);
   });
+
+  it("a label with an escape sequence is refused, naming the line", () => {
+    const list = parseIdLines(`${A} ok\n${B} \u001b[2J\u001b]0;owned\u0007Bob\n`, "ids.txt");
+    expect(list.entries.map((e) => e.id)).toEqual([A]);
+    expect(list.problems).toEqual([{ source: "ids.txt line 2", message: expect.stringContaining("control character (U+001B, an escape sequence)") }]);
+  });
+
+  it.each([
+    { bytes: MAX_LINE_BYTES, problem: null },
+    { bytes: MAX_LINE_BYTES + 1, problem: `the line is ${MAX_LINE_BYTES + 1} bytes long (at most ${MAX_LINE_BYTES})` },
+  ])("a line of $bytes bytes (spaces after an id) -> $problem", ({ bytes, problem }) => {
+    const list = parseIdLines(`${A}${" ".repeat(bytes - 32)}\n${B}`, "ids.txt");
+    expect(list.problems.map((p) => p.message.split(";")[0])).toEqual(problem ? [problem] : []);
+    expect(list.entries.map((e) => e.id)).toEqual(problem ? [B] : [A, B]);
+  });
+
+  it(`keeps the first ${MAX_PROBLEMS_KEPT} problems and counts the rest`, () => {
+    const list = parseIdLines(Array.from({ length: 1_000 }, (_, i) => `bad${i}`).join("\n"), "ids.txt");
+    expect(list.problemCount).toBe(1_000);
+    expect(list.problems.map((p) => p.source)).toEqual(Array.from({ length: MAX_PROBLEMS_KEPT }, (_, i) => `ids.txt line ${i + 1}`));
+  });
+});
+
+describe("labelProblem", () => {
+  it.each([
+    { label: "Alice (finance)", problem: null },
+    { label: "", problem: null },
+    { label: "Zoë, 東京 office", problem: null },
+    { label: "L".repeat(200), problem: null },
+    { label: "L".repeat(201), problem: "the label is 201 characters long (at most 200)" },
+    { label: "\u001b[31mred", problem: "the label contains a control character (U+001B, an escape sequence); labels are plain text" },
+    { label: "title\u001b]0;x\u0007", problem: "the label contains a control character (U+001B, an escape sequence); labels are plain text" },
+    { label: "8-bit \u009b31m CSI", problem: "the label contains a control character (U+009B); labels are plain text" },
+    { label: "tab\there", problem: "the label contains a control character (U+0009); labels are plain text" },
+    { label: "new\nline", problem: "the label contains a control character (U+000A); labels are plain text" },
+    { label: "bell\u0007", problem: "the label contains a control character (U+0007); labels are plain text" },
+    { label: "del\u007f", problem: "the label contains a control character (U+007F); labels are plain text" },
+    { label: "nul\u0000", problem: "the label contains a control character (U+0000); labels are plain text" },
+    { label: "invoice\u202efdp.exe", problem: "the label contains a control character (U+202E); labels are plain text" },
+    { label: "\u2066isolated\u2069", problem: "the label contains a control character (U+2066); labels are plain text" },
+  ])("labelProblem($label) -> $problem", ({ label, problem }) => {
+    expect(labelProblem(label)).toBe(problem);
+  });
 });
 
 describe("parseIdArguments", () => {
@@ -95,6 +138,7 @@ describe("parseIdArguments", () => {
         { id: B, label: null, source: "argument 2" },
       ],
       problems: [],
+      problemCount: 0,
     });
   });
 
@@ -106,6 +150,12 @@ describe("parseIdArguments", () => {
   ])("reports $source for $args", ({ args, source }) => {
     const list = parseIdArguments(args);
     expect(list.problems).toEqual([{ source, message: expect.stringContaining("is not an invite id") }]);
+  });
+
+  it("labels every argument with --label, checked once by the label rule", () => {
+    expect(parseIdArguments([A, B], "  on-call  ").entries.map((e) => e.label)).toEqual(["on-call", "on-call"]);
+    expect(parseIdArguments([A, B], "L".repeat(201)).problems).toEqual([{ source: "--label", message: "the label is 201 characters long (at most 200)" }]);
+    expect(parseIdArguments([A], "\u001b[2J").problems).toEqual([{ source: "--label", message: expect.stringContaining("U+001B") }]);
   });
 
   it("duplicate arguments collapse", () => {
@@ -124,5 +174,14 @@ describe("mergeIdLists", () => {
       { id: B, label: null, source: "argument 1" },
     ]);
     expect(merged.problems.map((p) => p.source)).toEqual(["ids.txt line 2", "argument 3"]);
+    expect(merged.problemCount).toBe(2);
+  });
+
+  it("keeps the first problems across lists and counts them all", () => {
+    const many = parseIdLines(Array.from({ length: 30 }, () => "bad").join("\n"), "a.txt");
+    const merged = mergeIdLists([many, parseIdArguments(["worse"])]);
+    expect(merged.problemCount).toBe(31);
+    expect(merged.problems).toHaveLength(MAX_PROBLEMS_KEPT);
+    expect(merged.problems[0]?.source).toBe("a.txt line 1");
   });
 });

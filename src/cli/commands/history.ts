@@ -3,6 +3,7 @@ import { inviteHistory } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
 import { formatTime, formatValue, toJson } from "../format.js";
 import { parseInviteIdArg } from "../parseInviteIdArg.js";
+import { terminalText } from "../terminalText.js";
 
 export function registerHistory(program: Command, ctx: CliContext): void {
   program
@@ -25,7 +26,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         const what = entry.first
           ? `first observation: ${entry.effectiveStatus}${entry.expiresOn ? `, expires ${formatTime(entry.expiresOn)}` : ""}`
           : entry.changes.map((c) => `${c.field}: ${formatValue(c.old)} → ${formatValue(c.new)}`).join("; ");
-        return `${formatTime(entry.observedAt)}  ${what}`;
+        // The old and new values are Cloudflare's text (organization name, email...): never raw on a terminal.
+        return terminalText(`${formatTime(entry.observedAt)}  ${what}`);
       });
       ctx.io.stdout(`${lines.join("\n")}\n`);
     });

@@ -1,7 +1,11 @@
 import type { Command } from "commander";
-import { listInvites } from "../../storage/readInvites.js";
+import { inviteTableShape, listInvitePages, type InviteSummary } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
-import { formatTable, formatTime, toJson } from "../format.js";
+import { formatTime, tableLine } from "../format.js";
+
+const HEADER = ["ID", "LABEL", "STATUS", "EFFECTIVE", "EXPIRES", "LAST CHECK", "NEXT CHECK", "FAILURES"];
+/** Widths of the columns whose values have a known longest form: ids, the effective statuses, times, "(final)". */
+const FIXED = { id: 32, effective: "(not checked yet)".length, time: "2026-11-28 20:14Z".length };
 
 export function registerList(program: Command, ctx: CliContext): void {
   program
@@ -9,25 +13,40 @@ export function registerList(program: Command, ctx: CliContext): void {
     .description("show every tracked invite: status, effective status, expiry and checks")
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
-      const invites = await listInvites(ctx.getDb());
+      const db = ctx.getDb();
+      // Printed a page at a time, so 100,000 invites fit the image's 128 MB heap.
       if (options.json) {
-        ctx.io.stdout(`${toJson(invites)}\n`);
+        let first = true;
+        for await (const page of listInvitePages(db)) {
+          const items = page.map((invite) => JSON.stringify(invite, null, 2).replace(/^/gm, "  "));
+          ctx.io.stdout(`${first ? "[\n" : ",\n"}${items.join(",\n")}`);
+          first = false;
+        }
+        ctx.io.stdout(first ? "[]\n" : "\n]\n");
         return;
       }
-      if (invites.length === 0) {
+      const shape = await inviteTableShape(db);
+      if (shape.count === 0) {
         ctx.io.stdout("No invites tracked yet. Add some with: invite-monitor track <id...>\n");
         return;
       }
-      const rows = invites.map((i) => [
-        i.id,
-        i.label ?? "",
-        i.apiStatus ?? "-",
-        i.effectiveStatus ?? "(not checked yet)",
-        formatTime(i.expiresOn),
-        formatTime(i.lastCheckedAt),
-        i.active ? formatTime(i.nextCheckAt) : "(final)",
-        i.consecutiveFailures > 0 ? `${i.consecutiveFailures}: ${i.lastError ?? ""}` : "",
-      ]);
-      ctx.io.stdout(`${formatTable(["ID", "LABEL", "STATUS", "EFFECTIVE", "EXPIRES", "LAST CHECK", "NEXT CHECK", "FAILURES"], rows)}\n`);
+      const widths = [FIXED.id, shape.labelWidth, Math.max(shape.apiStatusWidth, 1), FIXED.effective, FIXED.time, FIXED.time, FIXED.time].map((w, i) => Math.max(w, HEADER[i]!.length));
+      ctx.io.stdout(`${tableLine(HEADER, widths)}\n`);
+      for await (const page of listInvitePages(db)) {
+        ctx.io.stdout(`${page.map((invite) => tableLine(cells(invite), widths)).join("\n")}\n`);
+      }
     });
+}
+
+function cells(i: InviteSummary): string[] {
+  return [
+    i.id,
+    i.label ?? "",
+    i.apiStatus ?? "-",
+    i.effectiveStatus ?? "(not checked yet)",
+    formatTime(i.expiresOn),
+    formatTime(i.lastCheckedAt),
+    i.active ? formatTime(i.nextCheckAt) : "(final)",
+    i.consecutiveFailures > 0 ? `${i.consecutiveFailures}: ${i.lastError ?? ""}` : "",
+  ];
 }

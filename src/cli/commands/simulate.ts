@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { parseDuration } from "../../lib/duration.js";
 import { InviteMonitorError } from "../../lib/errors.js";
 import { startCloudflareSimulator } from "../../simulator/cloudflareSimulator.js";
 import { parseScenario, playScenario, type Scenario } from "../../simulator/scenario.js";
 import type { CliContext } from "../cliContext.js";
+import { wholeNumber } from "../wholeNumber.js";
 
 interface SimulateOptions {
-  port: string;
+  port: number;
   scenario?: string;
-  invites?: string;
+  invites?: number;
   rateLimit?: string;
   latency?: string;
   token?: string;
@@ -19,20 +20,18 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
   program
     .command("simulate")
     .description("serve a local fake of Cloudflare's invite API (GET/PATCH /user/invites/{id}, GET /user/invites)")
-    .option("-p, --port <port>", "port on 127.0.0.1 (0 picks a free one)", "8787")
+    .addOption(new Option("-p, --port <port>", "port on 127.0.0.1 (0 picks a free one)").argParser(wholeNumber(0, 65535)).default(8787))
     .option("-s, --scenario <file>", "JSON scenario: invites, and a timeline of status changes, removals and bad answers")
-    .option("--invites <n>", "also serve n generated pending invites")
+    .addOption(new Option("--invites <n>", "also serve n generated pending invites").argParser(wholeNumber(0, 1_000_000)))
     .option("--rate-limit <n/window>", 'enforce Cloudflare\'s rule, scaled: e.g. "1200/300s"; going over blocks for a window')
     .option("--latency <duration>", "answer every request this late, e.g. 200ms")
     .option("--token <token>", "accept only this API token (default: accept any credentials)")
     .action(async (options: SimulateOptions) => {
-      const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InviteMonitorError("INPUT_INVALID", `--port: expected 0 to 65535 (got ${JSON.stringify(options.port)})`);
       const scenario = options.scenario ? parseScenario(await readJson(options.scenario), options.scenario) : parseScenario({}, "flags");
       applyFlags(scenario, options);
 
       const sim = await startCloudflareSimulator({
-        port,
+        port: options.port,
         auth: options.token ? { token: options.token } : undefined,
         rateLimit: scenario.rateLimit ? { limit: scenario.rateLimit.limit, windowMs: scenario.rateLimit.window } : undefined,
         latencyMs: scenario.latency,
@@ -54,9 +53,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
 
 function applyFlags(scenario: Scenario, options: SimulateOptions): void {
   if (options.invites !== undefined) {
-    const n = Number(options.invites);
-    if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new InviteMonitorError("INPUT_INVALID", `--invites: expected a whole number up to 1000000 (got ${JSON.stringify(options.invites)})`);
-    for (let i = 1; i <= n; i++) {
+    for (let i = 1; i <= options.invites; i++) {
       scenario.invites.push({ id: `f${i.toString(16).padStart(31, "0")}`, status: "pending", invited_member_id: null, organization_id: "simulated-org", organization_name: "Simulated Org", invited_member_email: `user${i}@example.com`, roles: ["Administrator"], expires_in: 7 * 86_400_000 });
     }
   }

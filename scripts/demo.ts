@@ -114,6 +114,8 @@ const daemon = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "s
     SLACK_SEND_INTERVAL: "300ms",
     HTTP_PORT: "0",
     LOG_LEVEL: "warn",
+    // Run by npm (npm run demo): the daemon then stops by itself if this script is killed outright.
+    ...(process.env.npm_lifecycle_event ? { npm_lifecycle_event: process.env.npm_lifecycle_event } : {}),
   },
 });
 say("daemon started (invite-monitor start): watching ... the alerts a Slack channel would receive appear below.\n");
@@ -127,10 +129,13 @@ await new Promise<void>((resolve) => {
       resolve();
     }
   }, 200);
-  process.once("SIGINT", () => {
-    clearInterval(timer);
-    resolve();
-  });
+  // Ctrl-C, or a SIGTERM to `npm run demo`: stop the daemon and print the summary either way.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      clearInterval(timer);
+      resolve();
+    });
+  }
 });
 
 await new Promise((resolve) => setTimeout(resolve, 500));

@@ -18,7 +18,21 @@ const STOP_TIMEOUT_MS = 30_000;
  * shuts down gracefully on SIGTERM or SIGINT: no new jobs, in-flight ones finish, then everything closes in
  * reverse order of opening. A second signal, or the timeout, forces the exit; unfinished jobs run again later.
  */
-export async function runDaemon(config: Config, roles: readonly Role[], logger?: Logger): Promise<void> {
+export interface DaemonOptions {
+  /**
+   * Stop (gracefully, as on SIGTERM) when the process that started the daemon goes away. Set when npm started it:
+   * `npx` runs the command under a `sh -c` that passes no signal on, so stopping npx would otherwise leave the
+   * daemon running, polling and sending, as an orphan.
+   */
+  stopWithParent?: boolean;
+  logger?: Logger;
+}
+
+/** How often a daemon started by npm checks that its parent is still there. */
+const PARENT_CHECK_MS = 1_000;
+
+export async function runDaemon(config: Config, roles: readonly Role[], options: DaemonOptions = {}): Promise<void> {
+  const logger = options.logger;
   if (roles.includes("worker")) requireCloudflareAuth(config);
   const log = logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config), pretty: config.logFormat === "pretty" });
   // Everything opened is closed in reverse order, on a failed start as on a stop.
@@ -105,5 +119,15 @@ export async function runDaemon(config: Config, roles: readonly Role[], logger?:
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
+    if (options.stopWithParent) {
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(watch);
+        log.warn({ parent }, "the process that started the daemon (npm, npx) is gone: stopping");
+        onSignal("SIGHUP");
+      }, PARENT_CHECK_MS);
+      watch.unref();
+    }
   });
 }

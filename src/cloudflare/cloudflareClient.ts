@@ -4,7 +4,7 @@ import type { InviteFields } from "../invites/inviteState.js";
 import { describeIssues } from "../lib/describeIssues.js";
 import { parseRetryAfter } from "../lib/parseRetryAfter.js";
 import { envelopeSchema, parseInvite } from "./parseInvite.js";
-import { parseRateLimitHeader, type RateLimitState } from "./rateLimitHeaders.js";
+import { readRateLimit, type RateLimitState } from "./rateLimitHeaders.js";
 
 /** Everything one GET /user/invites/{id} can end in. Only "failure" and "unauthorized" mean "try again later". */
 export type FetchOutcome =
@@ -59,7 +59,7 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       }
 
       const status = response.statusCode;
-      const rateLimit = parseRateLimitHeader(response.headers["ratelimit"]);
+      const rateLimit = readRateLimit(response.headers["ratelimit"], response.headers["ratelimit-policy"]);
       if (status === 429) {
         return { kind: "rate-limited", retryAfterMs: parseRetryAfter(response.headers["retry-after"], now()), rateLimit };
       }

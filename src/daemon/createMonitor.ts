@@ -143,7 +143,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       pauseAll,
       pausedFor: () => pollPause.remainingMs(),
       spacingMs: 1000 / rate,
-      rateWindowMs: config.cloudflare.rateWindowMs,
       authRetryMs: config.cloudflare.authRetryMs,
       metrics,
     });

@@ -1,5 +1,6 @@
 import { RateLimitError, type Job } from "bullmq";
 import type { CloudflareClient, FetchOutcome } from "../cloudflare/cloudflareClient.js";
+import { pauseAfter429 } from "../cloudflare/pauseAfter429.js";
 import { slowdownFromRateLimit } from "../cloudflare/rateLimitHeaders.js";
 import type { Observation } from "../invites/planObservation.js";
 import type { Clock } from "../lib/clock.js";
@@ -26,8 +27,6 @@ export interface PollDeps {
   pausedFor(): Promise<number>;
   /** Our own gap between requests, to judge whether Cloudflare's remaining quota calls for slowing down. */
   spacingMs: number;
-  /** Used when a 429 carries neither retry-after nor a Ratelimit reset: Cloudflare blocks for a whole window. */
-  rateWindowMs: number;
   authRetryMs: number;
   metrics: Pick<Metrics, "pollFinished" | "rateLimitPause" | "cloudflareRemaining">;
 }
@@ -52,7 +51,7 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     if (outcome.kind !== "unauthorized" && outcome.rateLimit) deps.metrics.cloudflareRemaining(outcome.rateLimit.remaining);
 
     if (outcome.kind === "rate-limited") {
-      const pause = outcome.retryAfterMs ?? (outcome.rateLimit ? outcome.rateLimit.resetSeconds * 1000 : deps.rateWindowMs);
+      const pause = pauseAfter429(outcome.retryAfterMs, outcome.rateLimit);
       await deps.pauseAll(pause);
       deps.metrics.rateLimitPause("429");
       finished();

@@ -7,8 +7,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCloudflareClient, type CloudflareClient, type FetchOutcome } from "../../src/cloudflare/cloudflareClient.js";
 import { envelopeSchema, parseInvite } from "../../src/cloudflare/parseInvite.js";
-import { parseRateLimitHeader, slowdownFromRateLimit } from "../../src/cloudflare/rateLimitHeaders.js";
-import { MAX_RETRY_AFTER_MS } from "../../src/lib/parseRetryAfter.js";
+import { pauseAfter429 } from "../../src/cloudflare/pauseAfter429.js";
+import { readRateLimit, slowdownFromRateLimit } from "../../src/cloudflare/rateLimitHeaders.js";
+import { parseHttpDate } from "../../src/lib/httpDate.js";
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from "../../src/lib/parseRetryAfter.js";
 import type { InviteFields } from "../../src/invites/inviteState.js";
 import { makeRedactor } from "../../src/lib/redact.js";
 import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
@@ -222,18 +224,90 @@ describe("the Cloudflare client on generated HTTP answers", () => {
 });
 
 describe("a hostile Ratelimit header", () => {
-  // Polling slows down by what the Ratelimit header asks (pollInvite: slowdownFromRateLimit -> pauseAll). Like
-  // retry-after (capped at MAX_RETRY_AFTER_MS, "a broken header must not silence the monitor for years"), the pause
-  // it asks for must be a finite number of milliseconds within that cap.
-  it("asks for a pause that is finite and at most the retry-after cap", () => {
+  // Polling slows down by what the Ratelimit headers ask (pollInvite: slowdownFromRateLimit -> pauseAll), and a 429
+  // pauses by pauseAfter429. Like retry-after (capped at MAX_RETRY_AFTER_MS, "a broken header must not silence the
+  // monitor for years"), every pause they ask for must be a finite number of milliseconds within that cap.
+  const number = fc.oneof(
+    { weight: 6, arbitrary: fc.stringMatching(/^[0-9]{1,4}$/) },
+    { weight: 1, arbitrary: fc.stringMatching(/^-?[0-9]{1,20}(\.[0-9]{1,4})?$/) },
+    { weight: 1, arbitrary: fc.constantFrom("", '"5"', "?1", "many", ":AA==:") },
+  );
+  const param = (key: string) => fc.oneof({ weight: 8, arbitrary: number.map((v) => (v === "" ? `;${key}` : `;${key}=${v}`)) }, { weight: 1, arbitrary: fc.constant("") });
+  const name = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('"default"', '"burst"', "default") }, { weight: 1, arbitrary: fc.constantFrom("5", '("a" "b")', "") });
+  const list = (a: string, b: string) => fc.array(fc.tuple(name, param(a), param(b), fc.constantFrom("", ";pk=:cHJvamVjdA==:")).map((parts) => parts.join("")), { maxLength: 4 }).map((items) => items.join(", "));
+  const header = (a: string, b: string) => fc.oneof(fc.constant(undefined), list(a, b), fc.array(list(a, b), { maxLength: 3 }), fc.string({ maxLength: 40 }));
+
+  it("asks for a pause that is finite and at most the retry-after cap, for any Ratelimit and Ratelimit-Policy", () => {
+    let readable = 0;
+    fc.assert(
+      fc.property(header("r", "t"), header("q", "w"), fc.integer({ min: 1, max: 60_000 }), (ratelimit, policy, spacingMs) => {
+        const state = readRateLimit(ratelimit, policy);
+        if (state) {
+          readable += 1;
+          expect(state.items.length).toBeGreaterThan(0);
+          expect(state.items).toContainEqual(expect.objectContaining({ remaining: state.remaining, resetSeconds: state.resetSeconds }));
+          for (const n of [state.remaining, state.resetSeconds]) expect(Number.isSafeInteger(n) && n >= 0).toBe(true);
+        }
+        for (const pauseMs of [slowdownFromRateLimit(state, spacingMs), pauseAfter429(null, state)]) {
+          expect(Number.isFinite(pauseMs)).toBe(true);
+          expect(pauseMs).toBeGreaterThanOrEqual(0);
+          expect(pauseMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
+        }
+      }),
+      { seed: SEED, numRuns: 1_000 },
+    );
+    // Enough generated headers are readable for the checks on a state to mean something.
+    expect(readable).toBeGreaterThan(50);
+  });
+
+  it("asks for a pause that is finite and at most the retry-after cap, for digits of any length", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{1,400}$/), fc.stringMatching(/^[0-9]{1,400}$/), (r, t) => {
-        const state = parseRateLimitHeader(`"default";r=${r};t=${t}`);
-        const pauseMs = slowdownFromRateLimit(state, 1_000);
+        const pauseMs = slowdownFromRateLimit(readRateLimit(`"default";r=${r};t=${t}`, `"default";q=${r};w=${t}`), 1_000);
         expect(Number.isFinite(pauseMs)).toBe(true);
         expect(pauseMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+describe("a hostile retry-after", () => {
+  const NOW = new Date("2025-03-01T12:00:00.000Z");
+  const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  // Whole seconds within 49 years of NOW, where a two-digit year has only one reading.
+  const instant = fc.integer({ min: -49 * 365 * 86_400, max: 49 * 365 * 86_400 }).map((s) => new Date(NOW.getTime() + s * 1000));
+  const forms = {
+    imf: (d: Date) => d.toUTCString(),
+    rfc850: (d: Date) => {
+      const [, day, month, year, time] = d.toUTCString().split(" ");
+      return `${DAYS[d.getUTCDay()]}, ${day}-${month}-${year!.slice(2)} ${time} GMT`;
+    },
+    asctime: (d: Date) => {
+      const [dayName, day, month, year, time] = d.toUTCString().split(" ");
+      return `${dayName!.slice(0, 3)} ${month} ${String(Number(day)).padStart(2, " ")} ${time} ${year}`;
+    },
+  };
+
+  it("reads each of the three HTTP-date forms back to the instant it was made from", () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...(Object.keys(forms) as (keyof typeof forms)[])), (date, form) => {
+        expect(parseHttpDate(forms[form](date), NOW)?.toISOString()).toBe(date.toISOString());
+      }),
+      { seed: SEED, numRuns: 600 },
+    );
+  });
+
+  it("gives null or a pause within the cap, and never throws, for any text", () => {
+    const near = fc.string({ unit: fc.constantFrom(..."0123456789 ,:-SunMoTeWdhFrSatJnFbMrApyJlAgSpOcNvDGT"), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string({ maxLength: 40 }), instant.map(forms.imf), instant.map(forms.rfc850), instant.map(forms.asctime)), (text) => {
+        const ms = parseRetryAfter(text, NOW);
+        if (ms !== null) expect(Number.isFinite(ms) && ms >= 0 && ms <= MAX_RETRY_AFTER_MS).toBe(true);
+        const date = parseHttpDate(text, NOW);
+        if (date !== null) expect(Number.isFinite(date.getTime())).toBe(true);
+      }),
+      { seed: SEED, numRuns: 600 },
     );
   });
 });

@@ -1,7 +1,7 @@
 export interface DigestRule {
   /** More ready alerts than this always go out as one digest. */
   digestThreshold: number;
-  /** The most alerts one digest carries. */
+  /** The most alerts taken for one digest; when they need several messages, the first goes out and the rest wait. */
   maxDigest: number;
   /** Several ready alerts go out as one digest once the oldest has waited this long. */
   backlogAfterMs: number;

@@ -10,48 +10,66 @@ const TITLE_ROOM = 80;
 
 const title = (kind: AlertKind, continued = false) => `*${KIND_LOOK[kind].emoji} ${KIND_LOOK[kind].title}${continued ? " (continued)" : ""}*\n`;
 
+/** One message of a digest and the alerts it names, as indexes into the digest's input. */
+export interface DigestPart {
+  message: SlackMessage;
+  alerts: number[];
+}
+
 /**
  * Many alerts at once as one digest message (or a few, when Block Kit's limits are reached), grouped by kind.
- * Every invite is named in some message: nothing is dropped to fit.
+ * Every invite is named in exactly one part, and each part says which alerts it carries, so that each part can be
+ * settled by Slack's answer to it alone. A part that is not the last says how many alerts follow, not its number:
+ * the notifier sends one part per tick and renders the rest again on the next, so numbers would restart at 1.
  */
-export function renderDigest(alerts: readonly AlertContent[]): SlackMessage[] {
-  const lines: Array<{ kind: AlertKind; line: string }> = [];
+export function digestParts(alerts: readonly AlertContent[]): DigestPart[] {
+  const lines: Array<{ kind: AlertKind; line: string; index: number }> = [];
   for (const kind of ALERT_KINDS) {
-    for (const alert of alerts.filter((a) => a.kind === kind)) lines.push({ kind, line: digestLine(alert) });
+    alerts.forEach((alert, index) => {
+      if (alert.kind === kind) lines.push({ kind, line: digestLine(alert), index });
+    });
   }
 
   // Pack the lines into sections of at most 3,000 characters, one kind per section; the first section of each
   // kind starts with its title, so nothing needs cutting afterwards.
-  const sections: Array<{ kind: AlertKind; text: string; count: number }> = [];
-  for (const { kind, line } of lines) {
+  const sections: Array<{ kind: AlertKind; text: string; alerts: number[] }> = [];
+  for (const { kind, line, index } of lines) {
     const last = sections.at(-1);
     if (last && last.kind === kind && last.text.length + 1 + line.length <= LIMITS.sectionText - TITLE_ROOM) {
       last.text += `\n${line}`;
-      last.count += 1;
+      last.alerts.push(index);
     } else {
-      sections.push({ kind, text: `${last?.kind === kind ? "" : title(kind)}${line}`, count: 1 });
+      sections.push({ kind, text: `${last?.kind === kind ? "" : title(kind)}${line}`, alerts: [index] });
     }
   }
   const perMessage = LIMITS.blocks - RESERVED_BLOCKS;
-  const messages: SlackMessage[] = [];
+  const parts: DigestPart[] = [];
+  let named = 0;
   for (let start = 0; start < sections.length; start += perMessage) {
     const chunk = sections.slice(start, start + perMessage).map((s) => ({ ...s }));
     // A kind that spills over from the previous message is named again, so every part reads on its own.
     const first = chunk[0];
     if (first && start > 0 && sections[start - 1]?.kind === first.kind) first.text = title(first.kind, true) + first.text;
-    const count = chunk.reduce((n, s) => n + s.count, 0);
-    const part = sections.length > perMessage ? ` (part ${messages.length + 1})` : "";
-    const counts = ALERT_KINDS.map((kind) => [kind, chunk.filter((s) => s.kind === kind).reduce((n, s) => n + s.count, 0)] as const)
+    const carried = chunk.flatMap((s) => s.alerts);
+    const count = carried.length;
+    named += count;
+    const more = alerts.length - named > 0 ? ` (${alerts.length - named} more follow)` : "";
+    const counts = ALERT_KINDS.map((kind) => [kind, chunk.filter((s) => s.kind === kind).reduce((n, s) => n + s.alerts.length, 0)] as const)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${n} ${kind.replace("_", " ")}`);
     const blocks: SlackBlock[] = [
-      { type: "header", text: { type: "plain_text", text: truncate(`📋 ${count} invite update${count === 1 ? "" : "s"}${part}`, LIMITS.header), emoji: true } },
+      { type: "header", text: { type: "plain_text", text: truncate(`📋 ${count} invite update${count === 1 ? "" : "s"}${more}`, LIMITS.header), emoji: true } },
       ...chunk.map((s): SlackBlock => ({ type: "section", text: { type: "mrkdwn", text: s.text } })),
       { type: "context", elements: [{ type: "mrkdwn", text: "invite-monitor digest: many alerts were ready at once" }] },
     ];
-    messages.push({ text: truncate(`${count} invite update${count === 1 ? "" : "s"}${part}: ${counts.join(", ")}`, LIMITS.sectionText), blocks });
+    parts.push({ message: { text: truncate(`${count} invite update${count === 1 ? "" : "s"}${more}: ${counts.join(", ")}`, LIMITS.sectionText), blocks }, alerts: carried });
   }
-  return messages;
+  return parts;
+}
+
+/** The digest's messages alone, in order. */
+export function renderDigest(alerts: readonly AlertContent[]): SlackMessage[] {
+  return digestParts(alerts).map((part) => part.message);
 }
 
 function digestLine(alert: AlertContent): string {

@@ -18,9 +18,8 @@ import { recordObservations, type ObservationToRecord } from "../storage/recordO
 import { createSqlPool } from "../storage/sqlPool.js";
 import { groupCommit } from "../lib/groupCommit.js";
 import { createMetrics, type Metrics } from "../metrics/createMetrics.js";
-import { deliverOnce, type DeliverResult } from "../notifier/deliverOnce.js";
-import { createLogSender } from "../notifier/logSender.js";
-import { createSlackSender, type AlertSender } from "../notifier/slackSender.js";
+import { createNotifier } from "../notifier/createNotifier.js";
+import type { DeliverResult } from "../notifier/deliverOnce.js";
 
 export interface MonitorDeps {
   config: Config;
@@ -36,8 +35,6 @@ export interface MonitorDeps {
 
 /** How often the schedules are rewritten even without a reconnect (a flushed Redis keeps its connections). */
 const SCHEDULE_REWRITE_MS = 30_000;
-/** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
-const NOTIFY_LOCK_MS = 5_000;
 /** The poll jobs' lock: how soon a poll held by a killed worker process is handed to another. */
 const POLL_LOCK_MS = 10_000;
 /** At most this many observations per write statement: bounds the rows one statement locks and its JSON parameter. */
@@ -97,23 +94,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   });
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
 
-  const slackPause = makePause(redis, `${prefix}:slack-paused`);
-  const sender: AlertSender = config.slack.webhookUrl
-    ? createSlackSender({ webhookUrl: config.slack.webhookUrl, timeoutMs: config.slack.timeoutMs, redact: makeRedactor(configSecrets(config)) })
-    : createLogSender(logger);
-  const notifyOnce = () =>
-    deliverOnce({
-      db,
-      pause: slackPause,
-      sender,
-      clock,
-      logger,
-      digestThreshold: config.slack.digestThreshold,
-      sendIntervalMs: config.slack.sendIntervalMs,
-      retryBackoffMs: config.slack.retryBackoffMs,
-      leaseMs: 2 * config.slack.timeoutMs + 1_000,
-      metrics,
-    });
+  const { notifyOnce, makeWorker: makeNotifyWorker } = createNotifier({ config, db, redis, logger, clock, metrics, queueName: queues.notify.name });
 
   // The explicit pause (429, rejected credentials, low quota) is also kept under its own key: BullMQ's limiter key
   // also counts ordinary jobs, so its TTL cannot tell "paused" from "one job this window".
@@ -168,18 +149,6 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       },
       { connection: redis, prefix, concurrency: 1 },
     );
-  }
-
-  function makeNotifyWorker(): Worker {
-    // Ticks run one at a time across all processes, so a tick held by a killed process must be freed quickly:
-    // a short lock, checked often, instead of BullMQ's 30 s.
-    return new Worker(queues.notify.name, async (_job: Job) => notifyOnce(), {
-      connection: redis,
-      prefix,
-      concurrency: 1,
-      lockDuration: NOTIFY_LOCK_MS,
-      stalledInterval: NOTIFY_LOCK_MS,
-    });
   }
 
   /** Writes the limits and Job Schedulers the started roles rely on. Safe to repeat: every write is an upsert. */

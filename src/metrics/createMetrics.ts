@@ -8,6 +8,8 @@ export interface Metrics {
   readonly registry: Registry;
   pollFinished(outcome: string, seconds: number): void;
   alertsSettled(kinds: readonly string[], outcome: string): void;
+  /** A Slack send that reached Slack but got no answer (timeout, reset): it is sent again and may show twice. */
+  alertsAmbiguous(): void;
   rateLimitPause(reason: "429" | "ratelimit_header" | "credentials"): void;
   cloudflareRemaining(remaining: number): void;
   /** A job failed on our own side (Postgres or Redis unreachable): its work is retried or queued again. */
@@ -25,6 +27,11 @@ export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): M
     registers: [registry],
   });
   const alerts = new Counter({ name: "invite_monitor_alerts_total", help: "Alerts by kind and delivery outcome", labelNames: ["kind", "outcome"], registers: [registry] });
+  const ambiguous = new Counter({
+    name: "invite_monitor_alerts_ambiguous_total",
+    help: "Slack sends that got no answer after the request was written (timeout, reset): sent again, so possibly shown twice",
+    registers: [registry],
+  });
   const pauses = new Counter({ name: "invite_monitor_rate_limit_pauses_total", help: "Times every poll worker was paused, by reason", labelNames: ["reason"], registers: [registry] });
   const jobFailures = new Counter({
     name: "invite_monitor_job_failures_total",
@@ -92,6 +99,9 @@ export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): M
     },
     alertsSettled(kinds, outcome) {
       for (const kind of kinds) alerts.inc({ kind, outcome });
+    },
+    alertsAmbiguous() {
+      ambiguous.inc();
     },
     rateLimitPause(reason) {
       pauses.inc({ reason });

@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/logger.js";
-import type { AlertSender } from "./slackSender.js";
+import type { AlertSender } from "./alertSender.js";
 
 /** Without SLACK_WEBHOOK_URL, alerts are written to the log in the words Slack would have shown. */
 export function createLogSender(logger: Logger): AlertSender {

@@ -1,55 +1,72 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from "@slack/webhook";
-import type { SlackMessage } from "../alerts/slackText.js";
-import { parseRetryAfter } from "../lib/parseRetryAfter.js";
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from "@slack/webhook";
+import type { Clock } from "../lib/clock.js";
+import type { AlertSender, SendOutcome } from "./alertSender.js";
+import { classifySlackReply, type SlackReply } from "./classifySlackReply.js";
 
-/** How one send ended. Only "delivered" means Slack answered 200. */
-export type SendOutcome =
-  | { kind: "delivered" }
-  | { kind: "rate-limited"; retryAfterMs: number }
-  | { kind: "retry"; error: string }
-  | { kind: "permanent"; error: string };
+export type { AlertSender, SendOutcome } from "./alertSender.js";
 
-export interface AlertSender {
-  send(message: SlackMessage): Promise<SendOutcome>;
+interface Answered {
+  status: number;
+  retryAfter: string | null;
 }
-
-/** Used when a 429 carries no Retry-After: Slack's documented pace is about one message per second. */
-const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 /**
  * Posts to a Slack incoming webhook with the official IncomingWebhook. Its own retries stay off: the outbox
- * retries with backoff, across restarts. The fetch is wrapped only to read Retry-After, which the package's error
- * does not carry.
+ * retries with backoff, across restarts. The fetch is wrapped only to read what the package's errors do not carry:
+ * Retry-After, and whether an answer had already arrived when a failure came.
  */
-export function createSlackSender(options: { webhookUrl: string; timeoutMs: number; redact: (text: string) => string }): AlertSender {
-  let lastRetryAfter: string | null = null;
-  const fetchRecordingRetryAfter: FetchFunction = async (url, init) => {
-    const response = await globalThis.fetch(url, init as RequestInit);
-    lastRetryAfter = response.headers.get("retry-after");
-    return response;
-  };
-  const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs, fetch: fetchRecordingRetryAfter });
+export function createSlackSender(options: { webhookUrl: string; timeoutMs: number; redact: (text: string) => string; now?: Clock }): AlertSender {
+  const now = options.now ?? (() => new Date());
 
   return {
     async send(message) {
-      lastRetryAfter = null;
+      // One webhook client per send, so what its fetch saw belongs to this send even if two run at once.
+      const seen: { answer: Answered | null } = { answer: null };
+      const fetchRecordingAnswer: FetchFunction = async (url, init) => {
+        const response = await globalThis.fetch(url, init as RequestInit);
+        seen.answer = { status: response.status, retryAfter: response.headers.get("retry-after") };
+        return response;
+      };
+      const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs, fetch: fetchRecordingAnswer });
+      let reply: SlackReply;
       try {
         await webhook.send({ text: message.text, blocks: message.blocks });
-        return { kind: "delivered" };
+        reply = { status: seen.answer?.status ?? 200, body: "", retryAfter: null };
       } catch (error) {
-        if (error instanceof IncomingWebhookHTTPError) {
-          const reason = options.redact(`HTTP ${error.statusCode}: ${error.body.replace(/\s+/g, " ").trim().slice(0, 200) || error.statusMessage}`);
-          if (error.statusCode === 429) {
-            return { kind: "rate-limited", retryAfterMs: parseRetryAfter(lastRetryAfter ?? undefined, new Date()) ?? DEFAULT_RETRY_AFTER_MS };
-          }
-          // 408 is the one 4xx that can succeed on retry; every other 4xx (invalid_payload, no_service,
-          // channel_is_archived, action_prohibited) will fail the same way again.
-          if (error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 408) return { kind: "permanent", error: reason };
-          return { kind: "retry", error: reason };
+        const heard = seen.answer;
+        if (error instanceof IncomingWebhookHTTPError) reply = { status: error.statusCode, body: error.body || error.statusMessage, retryAfter: heard?.retryAfter ?? null };
+        // The status line came and only reading the body failed: Slack has already said what it did.
+        else if (heard) reply = { status: heard.status, body: "", retryAfter: heard.retryAfter };
+        else {
+          const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+          reply = { status: null, body: "", retryAfter: null, errorCode: transportCode(original), error: describe(original) };
         }
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-        return { kind: "retry", error: options.redact(`${error instanceof Error ? error.message : String(error)}${cause}`) };
       }
+      return redacted(classifySlackReply(reply, now()), options.redact);
     },
   };
+}
+
+/** The code that says where a request failed: a timeout by its name, a socket error by the first code in its causes. */
+function transportCode(error: unknown): string | null {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return error.name;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    // Several addresses tried (happy eyeballs): they all failed alike, the first one speaks for them.
+    if (e instanceof AggregateError && e.errors[0] instanceof Error) {
+      const inner = (e.errors[0] as { code?: unknown }).code;
+      if (typeof inner === "string") return inner;
+    }
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+function redacted(outcome: SendOutcome, redact: (text: string) => string): SendOutcome {
+  return "error" in outcome ? { ...outcome, error: redact(outcome.error) } : outcome;
 }

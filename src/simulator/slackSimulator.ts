@@ -9,6 +9,8 @@ export interface SlackAnswer {
   delayMs?: number;
   /** Never answers: for timeouts. */
   hang?: boolean;
+  /** Reads the whole request, then closes the connection without answering: a reset after the request was written. */
+  reset?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -18,7 +20,7 @@ export interface ReceivedMessage {
   blocks: unknown[];
   /** The whole posted body, for assertions on anything else. */
   raw: Record<string, unknown>;
-  /** The status the simulator answered with. */
+  /** The status the simulator answered with; 0 when it hung or reset the connection instead. */
   status: number;
 }
 
@@ -45,7 +47,16 @@ export interface SlackSimulator {
 
 export const slackAnswers = {
   serverError: (): SlackAnswer => ({ status: 500, body: "internal_error" }),
-  rateLimited: (retryAfterSeconds: number): SlackAnswer => ({ status: 429, body: "rate_limited", headers: { "retry-after": String(retryAfterSeconds) } }),
+  /** Without a number, a 429 with no Retry-After header. */
+  rateLimited: (retryAfterSeconds?: number): SlackAnswer => ({
+    status: 429,
+    body: "rate_limited",
+    ...(retryAfterSeconds === undefined ? {} : { headers: { "retry-after": String(retryAfterSeconds) } }),
+  }),
+  invalidBlocks: (): SlackAnswer => ({ status: 400, body: "invalid_blocks" }),
+  /** Slack took the message, perhaps, but the answer never comes. */
+  hang: (): SlackAnswer => ({ status: 200, hang: true }),
+  reset: (): SlackAnswer => ({ status: 200, reset: true }),
   noService: (): SlackAnswer => ({ status: 404, body: "no_service" }),
   invalidPayload: (): SlackAnswer => ({ status: 400, body: "invalid_payload" }),
   archived: (): SlackAnswer => ({ status: 410, body: "channel_is_archived" }),
@@ -77,11 +88,15 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       }
       answer ??= { status: 200, body: "ok", delayMs: options.delayMs };
       if (answer.status === 200) lastAccepted = at;
-      const message = { at, path: req.url ?? "", text: String(raw.text ?? ""), blocks: Array.isArray(raw.blocks) ? raw.blocks : [], raw, status: answer.hang ? 0 : answer.status };
+      const message = { at, path: req.url ?? "", text: String(raw.text ?? ""), blocks: Array.isArray(raw.blocks) ? raw.blocks : [], raw, status: answer.hang || answer.reset ? 0 : answer.status };
       received.push(message);
       options.onMessage?.(message);
       if (answer.hang) {
         hanging.add(res);
+        return;
+      }
+      if (answer.reset) {
+        req.socket.destroy();
         return;
       }
       const send = () => res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers }).end(answer.body ?? "");

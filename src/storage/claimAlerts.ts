@@ -1,5 +1,4 @@
 import type { AlertContent } from "../alerts/alertTypes.js";
-import { alertsForNextMessage, type DigestRule } from "../alerts/digestRule.js";
 import type { Db } from "./db.js";
 
 export interface ClaimedAlert {
@@ -8,21 +7,25 @@ export interface ClaimedAlert {
   content: AlertContent;
 }
 
-/**
- * Takes the next alerts to deliver, as many as `alertsForNextMessage` says: one, or a digest's worth. Claimed rows
- * are hidden from other notifiers until `leaseUntil`; if this process dies before recording the outcome, they come
- * back then. Nothing is lost, at worst sent twice.
- */
-export async function claimAlerts(db: Db, now: Date, leaseUntil: Date, rule: DigestRule): Promise<ClaimedAlert[]> {
-  const ready = await db.alert.findMany({
+/** What is due now, for the notifier to size its next message: how many (counted up to `atMost`) and since when. */
+export async function readyAlerts(db: Db, now: Date, atMost: number): Promise<{ ready: number; oldestCreatedAt: Date | null }> {
+  const rows = await db.alert.findMany({
     where: { status: "pending", nextAttemptAt: { lte: now } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: rule.digestThreshold + 1,
-    select: { id: true, createdAt: true },
+    take: atMost,
+    select: { createdAt: true },
   });
-  if (ready.length === 0) return [];
-  const limit = alertsForNextMessage(ready.length, now.getTime() - ready[0]!.createdAt.getTime(), rule);
-  const rows = await db.$queryRaw<Array<{ id: number; attempts: number; content: AlertContent }>>`
+  return { ready: rows.length, oldestCreatedAt: rows[0]?.createdAt ?? null };
+}
+
+/**
+ * Takes up to `limit` due alerts, oldest first. Claimed rows are hidden from other notifiers until `leaseUntil`;
+ * if this process dies before recording the outcome, they come back then. Nothing is lost, at worst sent twice.
+ * Rows another notifier holds are skipped, not waited for.
+ */
+export async function claimAlerts(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedAlert[]> {
+  if (limit < 1) return [];
+  const rows = await db.$queryRaw<ClaimedAlert[]>`
     UPDATE alert SET next_attempt_at = ${leaseUntil}
     WHERE id IN (
       SELECT id FROM alert

@@ -15,7 +15,11 @@ export async function markRetry(db: Db, ids: readonly number[], error: string, n
   await db.alert.updateMany({ where: { id: { in: [...ids] } }, data: { nextAttemptAt, attempts: { increment: 1 }, lastError: error } });
 }
 
-/** A 429: nothing was wrong with the alerts; they are due again when Slack allows. */
+/**
+ * Nothing was wrong with the alerts, they were not sent: after a 429, or claimed for a digest whose other part
+ * went out this tick. They are due again at `nextAttemptAt`, with no attempt counted.
+ */
 export async function release(db: Db, ids: readonly number[], nextAttemptAt: Date): Promise<void> {
+  if (ids.length === 0) return;
   await db.alert.updateMany({ where: { id: { in: [...ids] } }, data: { nextAttemptAt } });
 }

@@ -64,6 +64,39 @@ describe("acceptance 3: Slack failures", () => {
     expect(h.slack!.received).toHaveLength(4);
   });
 
+  it("backs off from 429s without Retry-After with the one backoff rule: 1 s, then 2 s, and 1 s again after a 200", async () => {
+    h = await startHarness({ slack: true });
+    h.slack!.script(slackAnswers.rateLimited(), slackAnswers.rateLimited());
+    await raise(1);
+    const monitor = h.monitor();
+    // The pause lives in Redis, in real time: tick until the next message goes out, as the notifier's schedule would.
+    const sendNext = async () => {
+      const before = h.slack!.received.length;
+      const deadline = Date.now() + 10_000;
+      while (h.slack!.received.length === before && Date.now() < deadline) {
+        if ((await monitor.notifyOnce()).outcome === "paused") await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await sendNext();
+    await sendNext();
+    await sendNext();
+    // A 200 ends the run of 429s: the next 429 without Retry-After pauses for the first step again.
+    h.slack!.script(slackAnswers.rateLimited());
+    await insertAlerts(h.db, [credentialsAlert("credentials_restored", "incident-0", "test alert again", h.clock())], h.clock());
+    await sendNext();
+    await sendNext();
+
+    const received = h.slack!.received;
+    expect(received.map((m) => m.status)).toEqual([429, 429, 200, 429, 200]);
+    const gaps = received.slice(1).map((m, i) => m.at - received[i]!.at);
+    expect(gaps[0]).toBeGreaterThanOrEqual(950);
+    expect(gaps[0]).toBeLessThan(1_900);
+    expect(gaps[1]).toBeGreaterThanOrEqual(1_950);
+    expect(gaps[3]).toBeGreaterThanOrEqual(950);
+    expect(gaps[3]).toBeLessThan(1_900);
+    expect(await h.db.alert.count({ where: { status: "delivered" } })).toBe(2);
+  });
+
   it("marks an alert failed on 404 no_service, shows it in `alerts`, and sends it again on `alerts retry`", async () => {
     h = await startHarness({ slack: true });
     h.slack!.script(slackAnswers.noService());

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
-import { startSlackSimulator, type SlackSimulator } from "../../src/simulator/slackSimulator.js";
+import { startSlackSimulator, type ReceivedMessage, type SlackSimulator } from "../../src/simulator/slackSimulator.js";
 import { insertAlerts } from "../../src/storage/insertAlerts.js";
 import { spawnDaemon, type DaemonProcess } from "../helpers/daemonProcess.js";
 import { waitUntil } from "../helpers/waitUntil.js";
@@ -31,7 +31,17 @@ afterEach(async () => {
 describe("acceptance 4: a killed notifier and a flushed Redis lose no alert", () => {
   it("delivers every alert after SIGKILL and an emptied Redis, none twice beyond the send/commit window", async () => {
     database = await createTestDatabase();
-    slack = await startSlackSimulator({ delayMs: 150 });
+    let inFlight: ReceivedMessage | undefined;
+    slack = await startSlackSimulator({
+      delayMs: 150,
+      // The fourth message has reached Slack and its 200 is 150 ms away: the notifier is killed right now, inside
+      // the window between Slack's 200 and the commit, so that window is exercised on every run.
+      onMessage: (message) => {
+        if (inFlight || slack.received.length < 4) return;
+        inFlight = message;
+        daemons[0]?.child.kill("SIGKILL");
+      },
+    });
     prefix = `imtest-${randomBytes(5).toString("hex")}`;
     const total = 30;
     const env = {
@@ -58,7 +68,7 @@ describe("acceptance 4: a killed notifier and a flushed Redis lose no alert", ()
         await new Promise((resolve) => setTimeout(resolve, 60));
       }
     })();
-    await waitUntil(() => slack.delivered().length >= 4);
+    await waitUntil(() => inFlight !== undefined);
     await first.stop("SIGKILL");
     expect(raised).toBeLessThan(total);
 
@@ -73,11 +83,15 @@ describe("acceptance 4: a killed notifier and a flushed Redis lose no alert", ()
     const messages = slack.delivered().map((m) => `${m.text} ${JSON.stringify(m.blocks)}`);
     const perAlert = Array.from({ length: total }, (_, i) => messages.filter((m) => m.includes(`alert-${i}-end`)).length);
     expect(perAlert.every((n) => n >= 1)).toBe(true);
-    // Only the message in flight at the kill (Slack said 200, we had not committed) may arrive twice: every
-    // duplicated alert is in one and the same message, sent at most twice.
+    // Only the message in flight at the kill (Slack said 200, we had not committed) arrives twice: the duplicated
+    // alerts are exactly the ones in that message, each sent at most twice.
     const duplicated = perAlert.flatMap((n, i) => (n > 1 ? [i] : []));
+    const killedWith = Array.from({ length: total }, (_, i) => i).filter((i) => `${inFlight!.text} ${JSON.stringify(inFlight!.blocks)}`.includes(`alert-${i}-end`));
+    expect(inFlight!.status).toBe(200);
+    expect(killedWith.length).toBeGreaterThan(0);
     expect(perAlert.every((n) => n <= 2)).toBe(true);
-    if (duplicated.length > 0) expect(messages.some((m) => duplicated.every((i) => m.includes(`alert-${i}-end`)))).toBe(true);
+    expect(duplicated).toEqual(killedWith);
+    expect(messages.some((m) => duplicated.every((i) => m.includes(`alert-${i}-end`)))).toBe(true);
     expect(second.output()).not.toContain(slack.webhookUrl);
   });
 });

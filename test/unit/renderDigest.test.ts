@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, type AlertContent, type AlertKind } from "../../src/alerts/alertTypes.js";
 import { KIND_LOOK } from "../../src/alerts/renderAlert.js";
-import { renderDigest } from "../../src/alerts/renderDigest.js";
+import { digestParts, renderDigest } from "../../src/alerts/renderDigest.js";
 import { LIMITS, type SlackMessage } from "../../src/alerts/slackText.js";
 
 const NOW = new Date("2025-03-01T12:00:00.000Z");
@@ -128,7 +128,12 @@ describe("renderDigest", () => {
     expect(new Set(named)).toEqual(new Set(alerts.map((a) => a.inviteId)));
     const headerCounts = messages.map((m) => Number(/📋 (\d+) invite updates?/.exec(header(m))?.[1]));
     expect(headerCounts.reduce((a, b) => a + b, 0)).toBe(300);
-    if (messages.length > 1) messages.forEach((m, i) => expect(header(m)).toContain(`(part ${i + 1})`));
+    // A part that is not the last says how many follow (the notifier sends one part per tick, re-rendering the rest).
+    messages.forEach((m, i) => {
+      const following = headerCounts.slice(i + 1).reduce((a, b) => a + b, 0);
+      if (following > 0) expect(header(m)).toContain(`(${following} more follow)`);
+      else expect(header(m)).not.toContain("more follow");
+    });
   });
 });
 
@@ -144,5 +149,24 @@ describe("renderDigest: parts of one kind", () => {
       expectWithinSlackLimits(message);
     }
     expect(messages.flatMap((m) => sections(m).flatMap(idsIn))).toHaveLength(300);
+  });
+});
+
+describe("digestParts: which alerts each message carries", () => {
+  it.each([
+    { note: "one message", count: 20, long: false, parts: 1 },
+    { note: "several messages", count: 300, long: true, parts: 3 },
+  ])("$note: each part names exactly the alerts it says it carries, and every alert is in one part", ({ count, long, parts: expectedParts }) => {
+    const alerts = Array.from({ length: count }, (_, i) =>
+      content({ kind: ALERT_KINDS[(i * 3) % 5]!, inviteId: idOf(i + 1), ...(long ? { invitedMemberEmail: "&".repeat(120), organizationName: "&".repeat(100) } : {}) }),
+    );
+    const parts = digestParts(alerts);
+    expect(parts).toHaveLength(expectedParts);
+    for (const part of parts) {
+      expect(sections(part.message).flatMap(idsIn).sort()).toEqual(part.alerts.map((i) => alerts[i]!.inviteId).sort());
+      expect(header(part.message)).toContain(`📋 ${part.alerts.length} invite update`);
+    }
+    expect(parts.flatMap((p) => p.alerts).sort((a, b) => a - b)).toEqual(alerts.map((_, i) => i));
+    expect(parts.map((p) => p.message)).toEqual(renderDigest(alerts));
   });
 });

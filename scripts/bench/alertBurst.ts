@@ -22,7 +22,7 @@ export async function alertBurst(transitions = 300): Promise<BurstResult> {
   await clearPrefix(prefix);
   const redis = createRedis(REDIS_URL);
   const config = benchConfig(database.url, prefix, { CLOUDFLARE_BASE_URL: sim.baseUrl, WORKER_CONCURRENCY: "16", SLACK_WEBHOOK_URL: slack.webhookUrl });
-  const monitor = createMonitor({ config, db: database.db, redis, logger: quietLogger, clock: systemClock });
+  const monitor = createMonitor({ config, db: database.db, sql: database.sql, redis, logger: quietLogger, clock: systemClock });
   await monitor.start(["worker"]);
   await monitor.sweepOnce();
   await monitor.drain({ timeoutMs: 120_000 });

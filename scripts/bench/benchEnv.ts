@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../../src/config/loadConfig.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { createDb, type Db } from "../../src/storage/db.js";
 import { ensureDatabase } from "../../src/storage/ensureDatabase.js";
+import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { deployMigrations, pendingMigrations } from "../../src/storage/migrations.js";
 
 /** The local services the benchmarks run on; override with BENCH_DATABASE_URL / BENCH_REDIS_URL. */
@@ -43,6 +44,8 @@ export async function prepareTemplate(): Promise<void> {
 export interface BenchDatabase {
   url: string;
   db: Db;
+  /** The pool Prisma runs on, for the poll's plain-pg writes, as in the daemon. */
+  sql: pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -52,12 +55,15 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${database}" TEMPLATE "${TEMPLATE}"`);
   const url = withDatabase(database);
-  const db = createDb(url);
+  const sql = createSqlPool(url, 8, () => {});
+  const db = createDb(sql);
   return {
     url,
     db,
+    sql,
     async drop() {
       await db.$disconnect();
+      await sql.end();
       await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     },
   };

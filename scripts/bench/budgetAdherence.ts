@@ -40,7 +40,7 @@ export async function budgetAdherence(invites = 1_000, limit = 100, windowMs = 2
     SWEEP_INTERVAL: "1s",
     POLL_INTERVAL: "1h",
   });
-  const monitor = createMonitor({ config, db: database.db, redis, logger: quietLogger, clock: systemClock });
+  const monitor = createMonitor({ config, db: database.db, sql: database.sql, redis, logger: quietLogger, clock: systemClock });
   await monitor.start(["scheduler", "worker"]);
   while ((await database.db.trackedInvite.count({ where: { lastCheckedAt: null } })) > 0) await new Promise((r) => setTimeout(r, 500));
   await monitor.stop();

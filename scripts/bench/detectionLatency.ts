@@ -53,7 +53,7 @@ export async function detectionLatency(flips = 200, intervalS = 5, spreadS = 20,
     EXPIRY_THRESHOLDS: `${thresholdS}s`,
     SLACK_WEBHOOK_URL: slack.webhookUrl,
   });
-  const monitor = createMonitor({ config, db: database.db, redis, logger: quietLogger, clock: systemClock });
+  const monitor = createMonitor({ config, db: database.db, sql: database.sql, redis, logger: quietLogger, clock: systemClock });
   await monitor.start(["scheduler", "worker", "notifier"]);
   await sleep(intervalS * 1000); // one full cycle: every invite observed once
 

@@ -44,7 +44,7 @@ export async function pipelineOverhead(invites = 5_000, concurrency = 16, runs =
     await clearPrefix(prefix);
     const redis = createRedis(REDIS_URL);
     const config = benchConfig(database.url, prefix, { CLOUDFLARE_BASE_URL: sim.baseUrl, WORKER_CONCURRENCY: String(concurrency), SWEEP_INTERVAL: "60s" });
-    const monitor = createMonitor({ config, db: database.db, redis, logger: quietLogger, clock: systemClock });
+    const monitor = createMonitor({ config, db: database.db, sql: database.sql, redis, logger: quietLogger, clock: systemClock });
     await monitor.start(["worker"]);
     pipeline.push(await measure(invites, async () => {
       await monitor.sweepOnce();

@@ -18,7 +18,7 @@ const prefix = "im-bench-profile";
 await clearPrefix(prefix);
 const redis = createRedis(REDIS_URL);
 const config = benchConfig(database.url, prefix, { CLOUDFLARE_BASE_URL: sim.baseUrl, WORKER_CONCURRENCY: "16", SWEEP_INTERVAL: "60s" });
-const monitor = createMonitor({ config, db: database.db, redis, logger: quietLogger, clock: systemClock });
+const monitor = createMonitor({ config, db: database.db, sql: database.sql, redis, logger: quietLogger, clock: systemClock });
 await monitor.start(["worker"]);
 const session = new Session();
 session.connect();

@@ -1,18 +1,26 @@
 import { got, RequestError, type Got } from "got";
-import type { CloudflareAuth } from "./cloudflareAuth.js";
 import type { InviteFields } from "../invites/inviteState.js";
-import { describeIssues } from "../lib/describeIssues.js";
 import { parseRetryAfter } from "../lib/parseRetryAfter.js";
-import { envelopeSchema, parseInvite } from "./parseInvite.js";
+import type { CloudflareAuth } from "./cloudflareAuth.js";
+import { classifyResponse } from "./classifyResponse.js";
+import { parseInvite } from "./parseInvite.js";
 import { readRateLimit, type RateLimitState } from "./rateLimitHeaders.js";
 
-/** Everything one GET /user/invites/{id} can end in. Only "failure" and "unauthorized" mean "try again later". */
-export type FetchOutcome =
-  | { kind: "invite"; fields: InviteFields; payload: Record<string, unknown>; rateLimit: RateLimitState | null }
-  | { kind: "gone"; rateLimit: RateLimitState | null }
+/** The ways any Cloudflare call can end other than as asked; each carries the quota Cloudflare reported. */
+export type CloudflareFailure =
+  /** 404: evidence, not a verdict (see classifyResponse). `route` when Cloudflare said it could not route the path. */
+  | { kind: "not-found"; route: boolean; message: string; rateLimit: RateLimitState | null }
   | { kind: "rate-limited"; retryAfterMs: number | null; rateLimit: RateLimitState | null }
-  | { kind: "unauthorized"; status: number; message: string }
+  /** 401/403, or a token that Cloudflare reports as not active. */
+  | { kind: "rejected"; status: number; message: string; rateLimit: RateLimitState | null }
   | { kind: "failure"; message: string; rateLimit: RateLimitState | null };
+
+/** GET /user/invites/{id}. */
+export type FetchOutcome = { kind: "invite"; fields: InviteFields; payload: Record<string, unknown>; rateLimit: RateLimitState | null } | CloudflareFailure;
+/** GET /user/invites: the raw entries (each checked by the caller) and the pagination, if any. */
+export type ListOutcome = { kind: "list"; invites: unknown[]; resultInfo: unknown; rateLimit: RateLimitState | null } | CloudflareFailure;
+/** The credentials probe: GET /user/tokens/verify for a token, GET /user for the key pair. */
+export type ProbeOutcome = { kind: "accepted"; rateLimit: RateLimitState | null } | CloudflareFailure;
 
 export interface CloudflareClientOptions {
   baseUrl: string;
@@ -25,14 +33,15 @@ export interface CloudflareClientOptions {
 
 export interface CloudflareClient {
   getInvite(inviteId: string): Promise<FetchOutcome>;
+  listInvites(page?: number): Promise<ListOutcome>;
+  verifyCredentials(): Promise<ProbeOutcome>;
 }
 
-/** How much of an unexpected body an error message may quote. */
-const SAMPLE_LENGTH = 120;
+type Answer = { kind: "ok"; result: unknown; resultInfo: unknown; rateLimit: RateLimitState | null } | CloudflareFailure;
 
 /**
- * Reads invites from Cloudflare with got. Retries are deliberately off here: a failed poll is rescheduled
- * through the shared rate budget instead, so a retry can never spend requests the budget did not grant.
+ * Talks to Cloudflare with got. Retries are deliberately off here: a failed poll is rescheduled through the shared
+ * rate budget instead, so a retry can never spend requests the budget did not grant.
  */
 export function createCloudflareClient(options: CloudflareClientOptions, http: Got = got): CloudflareClient {
   const now = options.now ?? (() => new Date());
@@ -41,73 +50,61 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       ? { authorization: `Bearer ${options.auth.token}` }
       : { "x-auth-email": options.auth.email, "x-auth-key": options.auth.key };
 
+  async function call(path: string): Promise<Answer> {
+    let response;
+    try {
+      response = await http.get(`${options.baseUrl}${path}`, {
+        headers: { ...headers, accept: "application/json", "user-agent": "invite-monitor" },
+        timeout: { request: options.timeoutMs },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: "text",
+      });
+    } catch (error) {
+      const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
+      return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
+    }
+    const rateLimit = readRateLimit(response.headers["ratelimit"], response.headers["ratelimit-policy"]);
+    const answer = classifyResponse(response.statusCode, response.body);
+    switch (answer.kind) {
+      case "ok":
+        return { ...answer, rateLimit };
+      case "rate-limited":
+        return { kind: "rate-limited", retryAfterMs: parseRetryAfter(response.headers["retry-after"], now()), rateLimit };
+      case "rejected":
+        return { kind: "rejected", status: answer.status, message: options.redact(answer.detail), rateLimit };
+      case "not-found":
+        return { kind: "not-found", route: answer.route, message: options.redact(answer.detail), rateLimit };
+      case "failure":
+        return { kind: "failure", message: options.redact(answer.detail), rateLimit };
+    }
+  }
+
   return {
     async getInvite(inviteId) {
-      let response;
-      try {
-        response = await http.get(`${options.baseUrl}/user/invites/${inviteId}`, {
-          headers: { ...headers, accept: "application/json", "user-agent": "invite-monitor" },
-          timeout: { request: options.timeoutMs },
-          retry: { limit: 0 },
-          throwHttpErrors: false,
-          followRedirect: false,
-          responseType: "text",
-        });
-      } catch (error) {
-        const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
-        return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
+      const answer = await call(`/user/invites/${inviteId}`);
+      if (answer.kind !== "ok") return answer;
+      const invite = parseInvite(answer.result, inviteId);
+      if (!invite.ok) return { kind: "failure", message: options.redact(`HTTP 200: ${invite.problem}`), rateLimit: answer.rateLimit };
+      return { kind: "invite", fields: invite.fields, payload: invite.payload, rateLimit: answer.rateLimit };
+    },
+    async listInvites(page = 1) {
+      const answer = await call(page === 1 ? "/user/invites" : `/user/invites?page=${page}`);
+      if (answer.kind !== "ok") return answer;
+      if (!Array.isArray(answer.result)) return { kind: "failure", message: "HTTP 200: the list's result is not an array", rateLimit: answer.rateLimit };
+      return { kind: "list", invites: answer.result, resultInfo: answer.resultInfo, rateLimit: answer.rateLimit };
+    },
+    async verifyCredentials() {
+      const answer = await call(options.auth.kind === "token" ? "/user/tokens/verify" : "/user");
+      if (answer.kind !== "ok") return answer;
+      // A token Cloudflare knows but has disabled or expired verifies with 200 and says so in its status.
+      const status = (answer.result as { status?: unknown } | null)?.status;
+      if (options.auth.kind === "token" && status !== "active") {
+        const message = typeof status === "string" ? `the API token is ${JSON.stringify(status.slice(0, 40))}, not "active"` : "the API token has no status";
+        return { kind: "rejected", status: 200, message: options.redact(message), rateLimit: answer.rateLimit };
       }
-
-      const status = response.statusCode;
-      const rateLimit = readRateLimit(response.headers["ratelimit"], response.headers["ratelimit-policy"]);
-      if (status === 429) {
-        return { kind: "rate-limited", retryAfterMs: parseRetryAfter(response.headers["retry-after"], now()), rateLimit };
-      }
-
-      const body = response.body;
-      const envelope = parseEnvelope(body);
-      if (status === 401 || status === 403) {
-        const detail = envelope.ok ? envelopeErrors(envelope.value.errors) : sample(body);
-        return { kind: "unauthorized", status, message: options.redact(`HTTP ${status}: credentials rejected (${detail})`) };
-      }
-      if (status === 404 && envelope.ok && envelope.value.success === false) return { kind: "gone", rateLimit };
-
-      const fail = (message: string): FetchOutcome => ({ kind: "failure", message: options.redact(message), rateLimit });
-      if (!envelope.ok) return fail(`HTTP ${status} with ${envelope.problem}: ${sample(body)}`);
-      if (status < 200 || status >= 300) return fail(`HTTP ${status}: ${envelopeErrors(envelope.value.errors)}`);
-      if (!envelope.value.success) return fail(`HTTP ${status} but success=false: ${envelopeErrors(envelope.value.errors)}`);
-
-      const invite = parseInvite(envelope.value.result, inviteId);
-      if (!invite.ok) return fail(`HTTP ${status}: ${invite.problem}`);
-      return { kind: "invite", fields: invite.fields, payload: invite.payload, rateLimit };
+      return { kind: "accepted", rateLimit: answer.rateLimit };
     },
   };
-}
-
-type EnvelopeResult = { ok: true; value: ReturnType<typeof envelopeSchema.parse> } | { ok: false; problem: string };
-
-function parseEnvelope(body: string): EnvelopeResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, problem: body.trimStart().startsWith("<") ? "an HTML body, not JSON" : "a body that is not JSON" };
-  }
-  const parsed = envelopeSchema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: `a malformed envelope (${describeIssues(parsed.error)})` };
-}
-
-function envelopeErrors(errors: ReadonlyArray<{ code?: number; message?: string }>): string {
-  if (errors.length === 0) return "no error details";
-  return errors
-    .slice(0, 3)
-    .map((e) => `${e.code ?? "?"} ${(e.message ?? "").slice(0, SAMPLE_LENGTH)}`.trim())
-    .join("; ");
-}
-
-/** A short, single-line quote of a body, so an error says what came back without storing a whole page. */
-function sample(body: string): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  if (flat === "") return "(empty body)";
-  return JSON.stringify(flat.length > SAMPLE_LENGTH ? `${flat.slice(0, SAMPLE_LENGTH)}...` : flat);
 }

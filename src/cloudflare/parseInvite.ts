@@ -11,8 +11,9 @@ export const envelopeSchema = z.looseObject({
   errors: z.array(messageSchema).optional().default([]),
   messages: z.array(messageSchema).optional().default([]),
   result: z.unknown().optional(),
+  /** Pagination of list endpoints (`page`, `per_page`, `total_pages`, ...), when Cloudflare sends it. */
+  result_info: z.unknown().optional(),
 });
-export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** ISO 8601 with an offset, and a year Postgres can store as timestamptz without surprises. */
 const isoDate = z.iso

@@ -72,6 +72,8 @@ export interface Config {
     host: string;
     /** HTTP_PORT, 0 to 65535; 0 picks a free port. Default 8080. */
     port: number;
+    /** METRICS_REFRESH: how often the gauges of /metrics (and the schedule /readyz judges) are read, 1s to 1h. Default 15s. */
+    metricsRefreshMs: number;
   };
   /** LOG_FORMAT: json (default) or pretty for a terminal. */
   logFormat: "json" | "pretty";

@@ -42,6 +42,8 @@ const schema = z.object({
   INVITE_IDS_FILE: z.string().trim().min(1, "expected a file path").optional(),
   HTTP_HOST: z.string().trim().min(1, "expected a host name or IP address").default("127.0.0.1"),
   HTTP_PORT: integer("8080", { min: 0, max: 65535, noun: "port number" }),
+  // A Node timer: bounded well under its 24.8-day limit, and a reading older than an hour is of little use.
+  METRICS_REFRESH: duration("15s", { min: "1s", max: "1h" }),
   LOG_FORMAT: z.enum(["json", "pretty"], { message: "expected json or pretty" }).default("json"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     message: "expected one of fatal, error, warn, info, debug, trace, silent",
@@ -110,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     alerts: { retentionMs: e.ALERT_RETENTION },
     seed: { inviteIds: e.INVITE_IDS ?? null, inviteIdsFile: e.INVITE_IDS_FILE ?? null },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, metricsRefreshMs: e.METRICS_REFRESH },
     logFormat: e.LOG_FORMAT,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,13 +3,15 @@ import { formatDuration } from "../lib/duration.js";
 import { startHttpServer } from "../http/startHttpServer.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../lib/logger.js";
-import { makeAuthState } from "../polling/authState.js";
-import { limiterFor, requestsPerSecond } from "../scheduling/budget.js";
+import { limiterFor } from "../scheduling/budget.js";
 import { createDb } from "../storage/db.js";
+import { createSqlPool } from "../storage/sqlPool.js";
 import { createMonitor, type Role } from "./createMonitor.js";
 import { createRedis } from "./redis.js";
 import { startupChecks } from "./startupChecks.js";
 
+/** Connections per process: the sweep, the notifier, the gauges and one batched poll write at a time. */
+const POOL_SIZE = 5;
 /** How long a graceful stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -41,7 +43,10 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
     for (const close of closers.reverse()) await close().catch(() => {});
   };
 
-  const db = createDb(config.databaseUrl);
+  // One pool for Prisma and the poll's plain-pg writes: one set of connections, one place for their timeouts.
+  const pool = createSqlPool(config.databaseUrl, POOL_SIZE, (error) => log.warn({ error: error.message }, "an idle Postgres connection dropped"));
+  closers.push(() => pool.end());
+  const db = createDb(pool);
   closers.push(() => db.$disconnect());
   const redis = createRedis(config.redisUrl);
   // ioredis reconnects by itself; its errors are expected while Redis is down and are reported by /readyz.
@@ -52,8 +57,7 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   try {
     await startupChecks(db, redis, log);
-    monitor = createMonitor({ config, db, redis, logger: log, clock: systemClock });
-    const authState = makeAuthState(redis, config.queuePrefix);
+    monitor = createMonitor({ config, db, sql: pool, redis, logger: log, clock: systemClock });
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
@@ -64,11 +68,16 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
           if (redis.status !== "ready") throw new Error(`redis connection is ${redis.status}`);
           await redis.ping();
         },
-        credentials: async () => {
-          const incident = await authState.current();
-          if (incident) throw new Error(`rejected by Cloudflare since ${incident.since}`);
+        cloudflare: async () => {
+          const incident = await monitor.cloudflareIncident();
+          if (incident) throw new Error(`${incident.kind === "credentials" ? "credentials rejected" : "requests not routed (check CLOUDFLARE_BASE_URL)"} since ${incident.since}: ${incident.message}`);
+        },
+        schedule: async () => {
+          const schedule = monitor.schedule();
+          if (schedule?.behind) throw new Error(`degraded: the most overdue invite is ${formatDuration(Math.round(schedule.oldestOverdueMs / 1000) * 1000)} late (more than 2 × POLL_INTERVAL + SWEEP_INTERVAL)`);
         },
       },
+      degradable: ["schedule"],
     });
     closers.push(() => http.close());
     closers.push(() => monitor.stop());
@@ -78,7 +87,7 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
     throw error;
   }
 
-  const rate = requestsPerSecond(config.cloudflare);
+  const rate = monitor.rate;
   log.info(
     {
       roles,

@@ -15,10 +15,19 @@ export interface HttpServer {
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * /healthz (the process is alive), /readyz (Postgres, Redis and the Cloudflare credentials are fine) and /metrics
+ * /healthz (the process is alive), /readyz (Postgres, Redis and Cloudflare answer, and polling keeps up) and /metrics
  * (Prometheus text). Binds 127.0.0.1 unless told otherwise.
  */
-export async function startHttpServer(options: { host: string; port: number; registry: Registry; checks: Record<string, ReadinessCheck> }): Promise<HttpServer> {
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  registry: Registry;
+  checks: Record<string, ReadinessCheck>;
+  /** Checks whose failure alone makes the monitor "degraded" (still 503) rather than "not ready". */
+  degradable?: readonly string[];
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
@@ -28,8 +37,9 @@ export async function startHttpServer(options: { host: string; port: number; reg
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       } else if (path === "/readyz") {
         const results = await runChecks(options.checks);
-        const ready = Object.values(results).every((r) => r === "ok");
-        res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ready ? "ready" : "not ready", checks: results }));
+        const failing = Object.keys(results).filter((name) => results[name] !== "ok");
+        const status = failing.length === 0 ? "ready" : failing.every((name) => options.degradable?.includes(name)) ? "degraded" : "not ready";
+        res.writeHead(failing.length === 0 ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status, checks: results }));
       } else if (path === "/metrics") {
         try {
           const body = await options.registry.metrics();

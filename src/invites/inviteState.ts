@@ -1,6 +1,5 @@
 /** The statuses Cloudflare documents. Anything else is recorded as it came, with effective status "unknown". */
 export const API_STATUSES = ["pending", "accepted", "rejected", "expired"] as const;
-export type ApiStatus = (typeof API_STATUSES)[number];
 
 export type EffectiveStatus = "pending" | "accepted" | "rejected" | "expired" | "gone" | "unknown";
 
@@ -29,13 +28,32 @@ export interface FieldChange {
   new: unknown;
 }
 
-/** The last observed state of a tracked invite, as storage hands it to the rules. */
-export interface StoredInviteState extends InviteFields {
+/** Everything a poll may change about a tracked invite. Storage keeps one row of it per invite; the plan computes the next. */
+export interface InviteState extends InviteFields {
+  /** Null until the invite was first seen (a 200). */
   effectiveStatus: EffectiveStatus | null;
+  /** The raw `result` of the latest snapshot, unknown fields included. */
   payload: Record<string, unknown> | null;
-  lastCheckedAt: Date | null;
-  consecutiveFailures: number;
+  /** False once the invite reached a final status: it is no longer polled. */
   active: boolean;
+  nextCheckAt: Date;
+  lastCheckedAt: Date | null;
+  lastChangedAt: Date | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  /** When the current run of 404 answers began; null once anything else was answered. */
+  notFoundSince: Date | null;
+  /** The expires_on the last "expiring" alert was for, and the threshold it announced (ms before expiry). */
+  expiryAlertedFor: Date | null;
+  expiryAlertedThresholdMs: number | null;
+}
+
+/** A tracked invite as the rules read it: its state, and what only the user sets. */
+export interface TrackedInvite extends InviteState {
+  id: string;
+  label: string | null;
+  muted: boolean;
 }
 
 /** Just the tracked fields of anything that carries them (a stored state, an observed side). */

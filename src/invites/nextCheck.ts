@@ -21,7 +21,8 @@ export interface NextCheckInput {
 /**
  * When to look at an invite next, or null to stop: final invites are never polled again.
  * A pending invite is also checked at each expiry mark (expires_on minus each threshold, and expires_on
- * itself), so every threshold and the expiry are seen the moment they pass, whatever the interval.
+ * itself), so every threshold and the expiry are seen the moment they pass, whatever the interval; an invite of
+ * undocumented status is checked at expires_on itself.
  */
 export function nextCheckAt(input: NextCheckInput): Date | null {
   if (FINAL_STATUSES.has(input.effectiveStatus)) return null;
@@ -31,8 +32,11 @@ export function nextCheckAt(input: NextCheckInput): Date | null {
   if (input.consecutiveFailures > 0) delay = backoffDelay(input.consecutiveFailures, input.failureBackoffMs, delay);
   let next = now + Math.max(1, Math.round(delay));
 
-  if (input.effectiveStatus === "pending" && input.expiresOn) {
-    const mark = nextExpiryMark(input.expiresOn, input.expiryThresholdsMs, now);
+  if (input.expiresOn) {
+    // An undocumented status past expires_on counts as expired (effectiveStatus.ts): look at it then, so the expiry
+    // is seen on time. Only a pending invite has warnings to give before that.
+    const thresholds = input.effectiveStatus === "pending" ? input.expiryThresholdsMs : input.effectiveStatus === "unknown" ? [] : null;
+    const mark = thresholds ? nextExpiryMark(input.expiresOn, thresholds, now) : null;
     if (mark !== null) next = Math.min(next, mark);
   }
   return new Date(next);

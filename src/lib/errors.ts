@@ -4,7 +4,9 @@ export type ErrorCode =
   | "INPUT_INVALID"
   | "INVITE_NOT_TRACKED"
   | "SERVICE_UNAVAILABLE"
-  | "MIGRATIONS_PENDING";
+  | "MIGRATIONS_PENDING"
+  /** An observation's invite kept changing under the write, round after round. */
+  | "WRITE_CONFLICT";
 
 /** The base error of invite-monitor: a code to branch on, a message safe to show, and an optional cause. */
 export class InviteMonitorError extends Error {

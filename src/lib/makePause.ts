@@ -6,6 +6,8 @@ export interface Pause {
   extend(ms: number): Promise<void>;
   /** How long the pause still lasts; 0 when none. */
   remainingMs(): Promise<number>;
+  /** Ends the pause now (when what caused it is known to be over). */
+  clear(): Promise<void>;
 }
 
 // Read and set in one step, so two processes extending at once cannot shorten each other's pause.
@@ -20,6 +22,9 @@ export function makePause(redis: Redis, key: string): Pause {
     },
     async remainingMs() {
       return Math.max(0, await redis.pttl(key));
+    },
+    async clear() {
+      await redis.del(key);
     },
   };
 }

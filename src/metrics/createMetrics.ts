@@ -1,95 +1,68 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Clock } from "../lib/clock.js";
-import type { Queues } from "../scheduling/queues.js";
-import type { Db } from "../storage/db.js";
+import type { RateLimitState } from "../cloudflare/rateLimitHeaders.js";
+import type { MonitorCounts } from "../storage/monitorCounts.js";
 
-/** What the running parts report as they work; the gauges read Postgres and Redis when scraped. */
+/** Queue name → job state → count. */
+export type QueueCounts = Record<string, Record<string, number>>;
+
+/** What the running parts report as they work, and the background readings the gauges show. */
 export interface Metrics {
   readonly registry: Registry;
   pollFinished(outcome: string, seconds: number): void;
   alertsSettled(kinds: readonly string[], outcome: string): void;
   /** A Slack send that reached Slack but got no answer (timeout, reset): it is sent again and may show twice. */
   alertsAmbiguous(): void;
-  rateLimitPause(reason: "429" | "ratelimit_header" | "credentials"): void;
-  cloudflareRemaining(remaining: number): void;
+  rateLimitPause(reason: "429" | "ratelimit_header" | "credentials" | "route"): void;
+  /** The quota of every readable item of Cloudflare's latest Ratelimit header. */
+  cloudflareRemaining(state: RateLimitState): void;
   /** A job failed on our own side (Postgres or Redis unreachable): its work is retried or queued again. */
   jobFailed(queue: string): void;
+  /** A background reading of Postgres (see gaugeRefresher.ts), at `at`. */
+  postgresRead(counts: MonitorCounts, at: Date): void;
+  /** A background reading of the queues. */
+  queuesRead(counts: QueueCounts): void;
 }
 
-/** One registry per monitor (not prom-client's global one), so several monitors in one process never collide. */
-export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): Metrics {
+/** Item names come from Cloudflare; a few are kept, the rest reported together, so a server cannot grow our series. */
+const MAX_QUOTA_NAMES = 8;
+
+/**
+ * One registry per monitor (not prom-client's global one), so several monitors in one process never collide. A scrape
+ * reads only memory: the gauges hold the last background reading, so /metrics answers (stale, with its timestamp)
+ * while Postgres or Redis is down, and a gauge that has no reading yet has no sample rather than a misleading 0.
+ */
+export function createMetrics(): Metrics {
   const registry = new Registry();
-  const polls = new Counter({ name: "invite_monitor_polls_total", help: "Polls of Cloudflare by outcome", labelNames: ["outcome"], registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
+  const polls = counter("invite_monitor_polls_total", "Polls of Cloudflare by outcome", ["outcome"]);
   const pollSeconds = new Histogram({
     name: "invite_monitor_poll_duration_seconds",
     help: "Time from asking Cloudflare to having recorded the answer",
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const alerts = new Counter({ name: "invite_monitor_alerts_total", help: "Alerts by kind and delivery outcome", labelNames: ["kind", "outcome"], registers: [registry] });
-  const ambiguous = new Counter({
-    name: "invite_monitor_alerts_ambiguous_total",
-    help: "Slack sends that got no answer after the request was written (timeout, reset): sent again, so possibly shown twice",
-    registers: [registry],
-  });
-  const pauses = new Counter({ name: "invite_monitor_rate_limit_pauses_total", help: "Times every poll worker was paused, by reason", labelNames: ["reason"], registers: [registry] });
-  const jobFailures = new Counter({
-    name: "invite_monitor_job_failures_total",
-    help: "Jobs that failed on our own infrastructure (Postgres or Redis unreachable), by queue; the work is retried",
-    labelNames: ["queue"],
-    registers: [registry],
-  });
-  const remaining = new Gauge({ name: "invite_monitor_cloudflare_remaining_requests", help: "The remaining quota in Cloudflare's last Ratelimit header", registers: [registry] });
+  const alerts = counter("invite_monitor_alerts_total", "Alerts by kind and delivery outcome", ["kind", "outcome"]);
+  const ambiguous = counter("invite_monitor_alerts_ambiguous_total", "Slack sends that got no answer after the request was written (timeout, reset): sent again, so possibly shown twice");
+  const pauses = counter("invite_monitor_rate_limit_pauses_total", "Times every poll worker was paused, by reason", ["reason"]);
+  const jobFailures = counter("invite_monitor_job_failures_total", "Jobs that failed on our own infrastructure (Postgres or Redis unreachable), by queue; the work is retried", ["queue"]);
 
-  new Gauge({
-    name: "invite_monitor_invites",
-    help: "Tracked invites by effective status (unchecked: not observed yet)",
-    labelNames: ["effective_status"],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const groups = await deps.db.trackedInvite.groupBy({ by: ["effectiveStatus"], _count: { _all: true } });
-      for (const group of groups) this.set({ effective_status: group.effectiveStatus ?? "unchecked" }, group._count._all);
-    },
-  });
-  new Gauge({
-    name: "invite_monitor_queue_jobs",
-    help: "Jobs in each queue by state",
-    labelNames: ["queue", "state"],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const queue of [deps.queues.poll, deps.queues.sweep, deps.queues.notify]) {
-        const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed");
-        for (const [state, count] of Object.entries(counts)) this.set({ queue: queue.name, state }, count);
-      }
-    },
-  });
-  new Gauge({
-    name: "invite_monitor_oldest_overdue_seconds",
-    help: "How long the most overdue active invite has waited past its check time (0 when none is overdue)",
-    registers: [registry],
-    async collect() {
-      const now = deps.clock();
-      const oldest = await deps.db.trackedInvite.findFirst({
-        where: { active: true, nextCheckAt: { lte: now } },
-        orderBy: { nextCheckAt: "asc" },
-        select: { nextCheckAt: true },
-      });
-      this.set(oldest ? (now.getTime() - oldest.nextCheckAt.getTime()) / 1000 : 0);
-    },
-  });
-  new Gauge({
-    name: "invite_monitor_alerts_pending",
-    help: "Alerts in the outbox by status",
-    labelNames: ["status"],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const groups = await deps.db.alert.groupBy({ by: ["status"], _count: { _all: true } });
-      for (const group of groups) this.set({ status: group.status }, group._count._all);
-    },
-  });
+  // Registered at their first reading: until then they are absent, not zero.
+  const lazy = (name: string, help: string, labelNames: string[] = []) => {
+    const gauge = new Gauge({ name, help, labelNames, registers: [] });
+    let registered = false;
+    return () => {
+      if (!registered) registry.registerMetric(gauge);
+      registered = true;
+      return gauge;
+    };
+  };
+  const remaining = lazy("invite_monitor_cloudflare_remaining_requests", "The remaining quota of each item of Cloudflare's last Ratelimit header", ["quota"]);
+  const invites = lazy("invite_monitor_invites", "Tracked invites by effective status (unchecked: not observed yet)", ["effective_status"]);
+  const outbox = lazy("invite_monitor_alerts_pending", "Alerts in the outbox by status", ["status"]);
+  const overdue = lazy("invite_monitor_oldest_overdue_seconds", "How long the most overdue active invite has waited past its check time (0 when none is overdue)");
+  const readAt = lazy("invite_monitor_postgres_read_timestamp_seconds", "When the invite and alert gauges were last read from Postgres (they go stale while it is down)");
+  const queueJobs = lazy("invite_monitor_queue_jobs", "Jobs in each queue by state", ["queue", "state"]);
+  const quotaNames = new Set<string>();
 
   return {
     registry,
@@ -106,11 +79,29 @@ export function createMetrics(deps: { db: Db; queues: Queues; clock: Clock }): M
     rateLimitPause(reason) {
       pauses.inc({ reason });
     },
-    cloudflareRemaining(value) {
-      remaining.set(value);
+    cloudflareRemaining(state) {
+      for (const item of state.items) {
+        if (quotaNames.size < MAX_QUOTA_NAMES) quotaNames.add(item.name);
+        remaining().set({ quota: quotaNames.has(item.name) ? item.name : "other" }, item.remaining);
+      }
     },
     jobFailed(queue) {
       jobFailures.inc({ queue });
+    },
+    postgresRead(counts, at) {
+      const byStatus = invites();
+      byStatus.reset();
+      for (const [status, n] of Object.entries(counts.invites)) byStatus.set({ effective_status: status }, n);
+      const byAlert = outbox();
+      byAlert.reset();
+      for (const [status, n] of Object.entries(counts.alerts)) byAlert.set({ status }, n);
+      overdue().set(counts.oldestOverdueMs / 1000);
+      readAt().set(at.getTime() / 1000);
+    },
+    queuesRead(counts) {
+      const gauge = queueJobs();
+      gauge.reset();
+      for (const [queue, states] of Object.entries(counts)) for (const [state, n] of Object.entries(states)) gauge.set({ queue, state }, n);
     },
   };
 }

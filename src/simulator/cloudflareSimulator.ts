@@ -22,6 +22,8 @@ export interface RecordedRequest {
   at: number;
   /** The status it was answered with; 0 until answered (or when it hangs). */
   status: number;
+  /** Date.now() when the client gave up on it (closed the connection) before any answer. */
+  abandonedAt?: number;
 }
 
 export interface SimulatorOptions {
@@ -29,8 +31,12 @@ export interface SimulatorOptions {
   host?: string;
   /** Credentials the simulator accepts; any other answer is 401. Omit to accept anything. */
   auth?: { token: string } | { email: string; key: string };
-  /** Cloudflare's rule, scaled as you like: over `limit` requests in `windowMs`, every call is 429 for a whole window. */
-  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Cloudflare's rule, scaled as you like: over `limit` requests in `windowMs`, every call is 429 for a whole window.
+   * `burst` adds a second, shorter quota, reported as a second item of the Ratelimit header; going over it is a 429
+   * for the rest of that short window only.
+   */
+  rateLimit?: { limit: number; windowMs: number; burst?: { limit: number; windowMs: number } };
   /** Delay of every answer that sets none of its own: a slow API. */
   latencyMs?: number;
   /** Serves ids never set with this invite instead of 404: for load with many invites. */
@@ -51,6 +57,12 @@ export interface CloudflareSimulator {
   script(id: string | "*", ...responses: ScriptedResponse[]): void;
   /** The GETs of one invite received so far. */
   requestsFor(id: string): RecordedRequest[];
+  /** Replaces the credentials accepted from now on (revoking a token); null accepts anything. */
+  setAuth(auth: SimulatorOptions["auth"] | null): void;
+  /** While on, every path answers Cloudflare's routing error (404, code 7003), as a broken route or wrong base path would. */
+  breakRouting(on: boolean): void;
+  /** While on, this invite answers 403 (an invitation the token may not see), whatever the credentials. */
+  forbidInvite(id: string, on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -78,6 +90,8 @@ export function envelope(success: boolean, result: unknown, errors: Array<{ code
 }
 
 const INVITE_PATH = /^\/client\/v4\/user\/invites(?:\/([^/?]+))?\/?(?:\?.*)?$/;
+const PROBE_PATH = /^\/client\/v4\/user(\/tokens\/verify)?\/?(?:\?.*)?$/;
+const routingError = (url: string): ScriptedResponse => ({ status: 404, body: envelope(false, null, [{ code: 7003, message: `Could not route to ${url}, perhaps your object identifier is invalid?` }]) });
 
 /** A local fake of Cloudflare's invite API, speaking the real envelope. Tests and `simulate` both use it. */
 export async function startCloudflareSimulator(options: SimulatorOptions = {}): Promise<CloudflareSimulator> {
@@ -85,7 +99,11 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
   const scripts = new Map<string, ScriptedResponse[]>();
   const requests: RecordedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  const forbidden = new Set<string>();
+  let auth = options.auth ?? null;
+  let routingBroken = false;
   let window = { start: 0, count: 0, blockedUntil: 0 };
+  let burst = { start: 0, count: 0 };
 
   const server = createServer((req, res) => {
     const match = INVITE_PATH.exec(req.url ?? "");
@@ -96,6 +114,9 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk.slice(0, 10_000)));
     res.on("finish", () => (record.status = res.statusCode));
+    res.on("close", () => {
+      if (!res.writableFinished) record.abandonedAt = Date.now();
+    });
     req.on("end", () => void respond(req, res, match, inviteId, body));
   });
 
@@ -105,10 +126,13 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     // A script with only a delay means "the normal answer, slowly".
     const slow = scripted?.delayMs;
 
-    if (!match) return send(res, { status: 404, body: envelope(false, null, [{ code: 7003, message: "Could not route to " + req.url }]) }, slow);
+    const probe = match ? null : PROBE_PATH.exec(req.url ?? "");
+    if ((!match && !probe) || routingBroken) return send(res, routingError(req.url ?? ""), slow);
     if (!authorized(req)) return send(res, answers.unauthorized(), slow);
     const limited = rateLimitAnswer();
     if (limited) return send(res, limited, slow);
+    if (probe) return send(res, probeAnswer(req, Boolean(probe[1])), slow);
+    if (inviteId && forbidden.has(inviteId)) return send(res, answers.unauthorized(403), slow);
 
     if (!inviteId) {
       if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) }, slow);
@@ -130,8 +154,14 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     return send(res, { status: 200, body: envelope(true, invite) }, slow);
   }
 
+  /** GET /user/tokens/verify (a token's status) and GET /user (who the credentials belong to). */
+  function probeAnswer(req: IncomingMessage, verify: boolean): ScriptedResponse {
+    if (req.method !== "GET") return { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) };
+    if (verify && !req.headers.authorization) return { status: 400, body: envelope(false, null, [{ code: 6003, message: "Invalid request headers" }]) };
+    return { status: 200, body: envelope(true, verify ? { id: "simulated-token", status: "active" } : { id: "simulated-user", email: "user@example.com" }) };
+  }
+
   function authorized(req: IncomingMessage): boolean {
-    const auth = options.auth;
     if (!auth) return true;
     if ("token" in auth) return req.headers.authorization === `Bearer ${auth.token}`;
     return req.headers["x-auth-email"] === auth.email && req.headers["x-auth-key"] === auth.key;
@@ -149,6 +179,11 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
       window.blockedUntil = now + limit.windowMs;
       return answers.rateLimited(Math.ceil(limit.windowMs / 1000));
     }
+    if (limit.burst) {
+      if (now - burst.start >= limit.burst.windowMs) burst = { start: now, count: 0 };
+      burst.count += 1;
+      if (burst.count > limit.burst.limit) return answers.rateLimited(Math.max(1, Math.ceil((burst.start + limit.burst.windowMs - now) / 1000)));
+    }
     return null;
   }
 
@@ -162,10 +197,11 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     const headers: Record<string, string> = { "content-type": "application/json", ...answer.headers };
     const limit = options.rateLimit;
     if (limit && !headers.ratelimit) {
-      const remaining = Math.max(0, limit.limit - window.count);
-      const reset = Math.max(0, Math.ceil((window.start + limit.windowMs - Date.now()) / 1000));
-      headers.ratelimit = `"default";r=${remaining};t=${reset}`;
-      headers["ratelimit-policy"] = `"default";q=${limit.limit};w=${Math.round(limit.windowMs / 1000)}`;
+      const item = (name: string, quota: number, count: number, start: number, windowMs: number) =>
+        `"${name}";r=${Math.max(0, quota - count)};t=${Math.max(0, Math.ceil((start + windowMs - Date.now()) / 1000))}`;
+      const policy = (name: string, quota: number, windowMs: number) => `"${name}";q=${quota};w=${Math.round(windowMs / 1000)}`;
+      headers.ratelimit = [item("default", limit.limit, window.count, window.start, limit.windowMs), ...(limit.burst ? [item("burst", limit.burst.limit, burst.count, burst.start, limit.burst.windowMs)] : [])].join(", ");
+      headers["ratelimit-policy"] = [policy("default", limit.limit, limit.windowMs), ...(limit.burst ? [policy("burst", limit.burst.limit, limit.burst.windowMs)] : [])].join(", ");
     }
     const body = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
     res.writeHead(answer.status ?? 200, headers).end(body);
@@ -193,6 +229,16 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     },
     requestsFor(id) {
       return requests.filter((r) => r.inviteId === id && r.method === "GET");
+    },
+    setAuth(next) {
+      auth = next ?? null;
+    },
+    breakRouting(on) {
+      routingBroken = on;
+    },
+    forbidInvite(id, on) {
+      if (on) forbidden.add(id);
+      else forbidden.delete(id);
     },
     async close() {
       for (const res of hanging) res.destroy();

@@ -61,12 +61,18 @@ export function playScenario(sim: CloudflareSimulator, scenario: Scenario, start
       ...(expires_in === undefined ? {} : { expires_on: new Date(start.getTime() + expires_in).toISOString() }),
     });
   }
-  const timers = scenario.timeline.map((event) =>
+  // One timer per moment, its events applied in the file's order: separate timers for the same moment may fire in
+  // any order (their delays are computed a millisecond apart), which would reorder two scripted answers.
+  const moments = new Map<number, Array<Scenario["timeline"][number]>>();
+  for (const event of scenario.timeline) moments.set(event.at, [...(moments.get(event.at) ?? []), event]);
+  const timers = [...moments].map(([at, events]) =>
     setTimeout(() => {
-      if (event.invite && event.set) sim.updateInvite(event.invite, event.set);
-      if (event.invite && event.remove) sim.removeInvite(event.invite);
-      if (event.respond) sim.script(event.invite ?? "*", ...Array.from({ length: event.count }, () => toResponse(event.respond!)));
-    }, Math.max(0, start.getTime() + event.at - Date.now())),
+      for (const event of events) {
+        if (event.invite && event.set) sim.updateInvite(event.invite, event.set);
+        if (event.invite && event.remove) sim.removeInvite(event.invite);
+        if (event.respond) sim.script(event.invite ?? "*", ...Array.from({ length: event.count }, () => toResponse(event.respond!)));
+      }
+    }, Math.max(0, start.getTime() + at - Date.now())),
   );
   return () => timers.forEach(clearTimeout);
 }

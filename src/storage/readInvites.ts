@@ -15,11 +15,14 @@ export interface InviteSummary {
   nextCheckAt: Date | null;
   consecutiveFailures: number;
   lastError: string | null;
+  /** Never seen, and answering 404: most likely an invitation addressed to someone other than the token's user. */
+  notVisible: boolean;
 }
 
 const SUMMARY_COLUMNS = {
   id: true, label: true, addedAt: true, apiStatus: true, effectiveStatus: true, expiresOn: true, invitedMemberEmail: true,
   organizationName: true, active: true, lastCheckedAt: true, nextCheckAt: true, consecutiveFailures: true, lastError: true,
+  notFoundSince: true,
 } as const;
 
 /**
@@ -37,7 +40,12 @@ export async function* listInvitePages(db: Db, pageSize = 2_000): AsyncGenerator
       select: SUMMARY_COLUMNS,
     });
     if (rows.length === 0) return;
-    yield rows.map(({ addedAt: _addedAt, ...row }) => ({ ...row, id: row.id.trim(), nextCheckAt: row.active ? row.nextCheckAt : null }));
+    yield rows.map(({ notFoundSince, addedAt: _addedAt, ...row }) => ({
+      ...row,
+      id: row.id.trim(),
+      nextCheckAt: row.active ? row.nextCheckAt : null,
+      notVisible: row.effectiveStatus === null && notFoundSince !== null,
+    }));
     const last: { addedAt: Date; id: string } = rows.at(-1)!;
     after = { addedAt: last.addedAt, id: last.id };
     if (rows.length < pageSize) return;

@@ -9,7 +9,6 @@ import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptio
 import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from "../../src/simulator/slackSimulator.js";
 import type { Db } from "../../src/storage/db.js";
 import type { InviteFields } from "../../src/invites/inviteState.js";
-import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { captureLogs, type CapturedLogs } from "./logCapture.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
@@ -73,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY, slack?.webhookUrl]);
   const clock = makeManualClock(options.now ?? "2026-11-28T12:00:00.000Z");
   const monitors: Monitor[] = [];
-  const sql = createSqlPool(database.url, 4, () => {});
+  const sql = database.sql;
 
   return {
     sim,
@@ -89,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await trackInvites(database.db, ids.map((id) => ({ id, label: null, source: "test" })), clock());
     },
     monitor(overrides = {}) {
-      const monitor = createMonitor({ config, db: database.db, redis, logger: logs.logger, clock, random: overrides.random ?? (() => 0) });
+      const monitor = createMonitor({ config, db: database.db, sql, redis, logger: logs.logger, clock, random: overrides.random ?? (() => 0) });
       monitors.push(monitor);
       return monitor;
     },
@@ -100,7 +99,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
-      await sql.end();
       await database.drop();
     },
   };

@@ -2,11 +2,14 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../src/storage/db.js";
+import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { withDatabase } from "../setup/globalSetup.js";
 
 export interface TestDatabase {
   url: string;
   db: Db;
+  /** The pool Prisma runs on: the poll's plain-pg writes share it, as in the daemon. */
+  sql: pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -17,12 +20,15 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const template = options.migrated === false ? "" : ` TEMPLATE "${inject("templateDatabase")}"`;
   await admin(adminUrl, `CREATE DATABASE "${name}"${template}`);
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url);
+  const sql = createSqlPool(url, 6, () => {});
+  const db = createDb(sql);
   return {
     url,
     db,
+    sql,
     async drop() {
       await db.$disconnect();
+      await sql.end();
       await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { runCli } from "../../src/cli/program.js";
 import { slackAnswers } from "../../src/simulator/slackSimulator.js";
-import { insertAlerts } from "../../src/storage/insertAlerts.js";
+import { insertAlerts } from "../../src/storage/alertRows.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
 import { waitUntil } from "../helpers/waitUntil.js";
@@ -13,7 +13,7 @@ afterEach(async () => h?.close());
 /** Puts alerts straight into the outbox, as a poll would have. */
 async function raise(count: number): Promise<void> {
   const drafts = Array.from({ length: count }, (_, i) => credentialsAlert("credentials_rejected", `incident-${i}`, `test alert ${i}`, h.clock()));
-  await insertAlerts(h.db, drafts, h.clock());
+  await insertAlerts(h.sql, drafts, h.clock());
 }
 
 async function cli(args: string[]) {
@@ -82,7 +82,7 @@ describe("acceptance 3: Slack failures", () => {
     await sendNext();
     // A 200 ends the run of 429s: the next 429 without Retry-After pauses for the first step again.
     h.slack!.script(slackAnswers.rateLimited());
-    await insertAlerts(h.db, [credentialsAlert("credentials_restored", "incident-0", "test alert again", h.clock())], h.clock());
+    await insertAlerts(h.sql, [credentialsAlert("credentials_restored", "incident-0", "test alert again", h.clock())], h.clock());
     await sendNext();
     await sendNext();
 

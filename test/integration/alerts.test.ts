@@ -37,6 +37,9 @@ describe("acceptance 1: one Slack message per transition", () => {
     h.sim.removeInvite(gone);
     h.clock.set(start.getTime() + 3 * HOUR);
     await cycle(monitor);
+    // "Gone" needs a second 404, FAILURE_BACKOFF later, while Cloudflare answers the other requests normally.
+    h.clock.advance(30_000);
+    await cycle(monitor);
 
     const messages = h.slack!.delivered();
     expect(messages).toHaveLength(5);

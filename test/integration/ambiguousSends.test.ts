@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { slackAnswers, type SlackAnswer } from "../../src/simulator/slackSimulator.js";
-import { insertAlerts } from "../../src/storage/insertAlerts.js";
+import { insertAlerts } from "../../src/storage/alertRows.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
 
@@ -19,7 +19,7 @@ async function ambiguousCount(monitor: ReturnType<Harness["monitor"]>): Promise<
 }
 
 async function raiseOne(): Promise<void> {
-  await insertAlerts(h.db, [credentialsAlert("credentials_rejected", "incident-1", "the-one-alert", h.clock())], h.clock());
+  await insertAlerts(h.sql, [credentialsAlert("credentials_rejected", "incident-1", "the-one-alert", h.clock())], h.clock());
 }
 
 /** A port nothing listens on: a connection to it is refused before any byte of the request is sent. */

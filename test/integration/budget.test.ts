@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
+import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -44,8 +45,11 @@ describe("the Ratelimit header slows the workers down before a 429", () => {
     await monitor.sweepOnce();
     await monitor.drain({ timeoutMs: 30_000 });
 
-    expect(h.logs.entries().filter((e) => e.msg.includes("answered 429"))).toHaveLength(0);
-    expect(h.logs.entries().some((e) => e.msg.includes("quota is running low"))).toBe(true);
+    // The block was never tripped: the simulator answered no 429 at all.
+    expect(h.sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(h.sim.requests).toHaveLength(8);
+    const pauses = parsePrometheusText(await monitor.metrics.registry.metrics());
+    expect(sampleValue(pauses, "invite_monitor_rate_limit_pauses_total", { reason: "ratelimit_header" })).toBeGreaterThan(0);
     expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "pending" } })).toBe(8);
   });
 });

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { claimAlerts, readyAlerts } from "../../src/storage/claimAlerts.js";
-import { insertAlerts } from "../../src/storage/insertAlerts.js";
+import { insertAlerts } from "../../src/storage/alertRows.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
 let database: TestDatabase;
@@ -16,7 +16,7 @@ async function raise(count: number): Promise<number[]> {
   for (let i = 0; i < count; i++) {
     // One second apart, so "oldest first" has a meaning.
     const at = new Date(NOW.getTime() - (count - i) * 1_000);
-    await insertAlerts(database.db, [credentialsAlert("credentials_rejected", `incident-${i}`, `alert ${i}`, at)], at);
+    await insertAlerts(database.sql, [credentialsAlert("credentials_rejected", `incident-${i}`, `alert ${i}`, at)], at);
   }
   return (await database.db.alert.findMany({ orderBy: { createdAt: "asc" } })).map((r) => r.id);
 }

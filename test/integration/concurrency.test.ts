@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { recordObservation } from "../../src/storage/recordObservations.js";
+import { recordObservations } from "../../src/polling/recordObservations.js";
 import { startHarness, inviteFields, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
@@ -43,11 +43,11 @@ describe("acceptance 7: two workers and two schedulers at once", () => {
     await h.track([id]);
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
     const pending = { kind: "invite" as const, fields: inviteFields("pending"), payload: inviteFixture(id) };
-    await recordObservation(h.sql, id, pending, h.clock(), schedule);
+    await recordObservations(h.sql, [{ inviteId: id, observation: pending, now: h.clock() }], schedule);
 
     h.clock.advance(60_000);
     const accepted = { kind: "invite" as const, fields: inviteFields("accepted"), payload: inviteFixture(id, { status: "accepted" }) };
-    await Promise.all(Array.from({ length: 5 }, () => recordObservation(h.sql, id, accepted, h.clock(), schedule)));
+    await Promise.all(Array.from({ length: 5 }, () => recordObservations(h.sql, [{ inviteId: id, observation: accepted, now: h.clock() }], schedule)));
 
     const snapshots = await h.db.snapshot.findMany({ where: { inviteId: id }, orderBy: { id: "asc" } });
     expect(snapshots.map((s) => s.effectiveStatus)).toEqual(["pending", "accepted"]);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
@@ -59,8 +60,8 @@ function envFor(overrides: Record<string, string> = {}): Record<string, string> 
   };
 }
 
-async function started(env: Record<string, string>): Promise<{ daemon: DaemonProcess; url: string }> {
-  const daemon = spawnDaemon(["start"], env);
+async function started(env: Record<string, string>, args = ["start"]): Promise<{ daemon: DaemonProcess; url: string }> {
+  const daemon = spawnDaemon(args, env);
   daemons.push(daemon);
   await daemon.waitForLog("invite-monitor started");
   const url = daemon.logs.find((l) => l.msg === "invite-monitor started")!.http as string;
@@ -105,9 +106,12 @@ describe("acceptance 3: metrics and readiness", () => {
   it("serves Prometheus text whose counters move as polls and alerts happen", async () => {
     const ids = await setUp(3);
     slack = await startSlackSimulator();
-    const { url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0" }));
+    const { url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0", METRICS_REFRESH: "1s" }));
     await waitUntil(async () => (await database!.db.trackedInvite.count({ where: { lastCheckedAt: null } })) === 0);
-    const before = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+    // The gauges are read in the background (METRICS_REFRESH): wait for a reading that has seen the polls.
+    const scrape = async () => parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+    await waitUntil(async () => sampleValue(await scrape(), "invite_monitor_invites", { effective_status: "pending" }) === 3);
+    const before = await scrape();
     expect(sampleValue(before, "invite_monitor_polls_total", { outcome: "invite" })).toBeGreaterThanOrEqual(3);
     expect(sampleValue(before, "invite_monitor_invites", { effective_status: "pending" })).toBe(3);
     expect(before.some((s) => s.name === "invite_monitor_poll_duration_seconds_bucket")).toBe(true);
@@ -123,6 +127,26 @@ describe("acceptance 3: metrics and readiness", () => {
         sampleValue(after, "invite_monitor_polls_total", { outcome: "invite" }) > sampleValue(before, "invite_monitor_polls_total", { outcome: "invite" });
     });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it("says 'degraded', shows the gauge and warns once when the most overdue invite falls behind the schedule", async () => {
+    await setUp(2);
+    // No worker runs, so nothing polls: the invites fall further behind at every reading.
+    const { daemon, url } = await started(envFor({ POLL_INTERVAL: "1s", SWEEP_INTERVAL: "100ms", METRICS_REFRESH: "1s" }), ["start", "--role", "scheduler", "notifier"]);
+    const readyz = async () => {
+      const response = await fetch(`${url}/readyz`);
+      return { code: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };
+    };
+    await waitUntil(async () => (await readyz()).code === 503);
+    const { body } = await readyz();
+    expect(body.status).toBe("degraded");
+    expect(body.checks.schedule).toMatch(/^degraded: the most overdue invite is \d+s late/);
+    expect(body.checks.postgres).toBe("ok");
+    const metrics = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+    expect(sampleValue(metrics, "invite_monitor_oldest_overdue_seconds")).toBeGreaterThan(2.1);
+    // Several readings later, still one warning.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(daemon.logs.filter((l) => l.level === 40 && typeof l.oldestOverdueSeconds === "number")).toHaveLength(1);
   });
 
   it("turns unready when its Redis stops, and ready again when it is back", async () => {
@@ -172,6 +196,9 @@ describe("startup checks", () => {
     daemons.push(daemon);
     const code = await new Promise<number | null>((resolve) => daemon.child.once("exit", resolve));
     expect(code).toBe(1);
-    expect(daemon.output()).toMatch(/^invite-monitor: the database has 2 unapplied migration\(s\) \(20261128200000_init, 20261128210000_alerts\); apply them with: invite-monitor migrate/);
+    // Every migration the code ships with is named, oldest first.
+    const committed = readdirSync("prisma/migrations", { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect(committed.length).toBeGreaterThanOrEqual(3);
+    expect(daemon.output()).toContain(`invite-monitor: the database has ${committed.length} unapplied migration(s) (${committed.join(", ")}); apply them with: invite-monitor migrate`);
   });
 });

@@ -5,7 +5,7 @@ import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import type { AlertContent } from "../../src/alerts/alertTypes.js";
 import { renderDigest } from "../../src/alerts/renderDigest.js";
 import { slackAnswers, type ReceivedMessage } from "../../src/simulator/slackSimulator.js";
-import { insertAlerts } from "../../src/storage/insertAlerts.js";
+import { insertAlerts } from "../../src/storage/alertRows.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
@@ -19,7 +19,7 @@ async function raiseBigDigest(): Promise<void> {
   const drafts = Array.from({ length: TOTAL }, (_, i) => credentialsAlert("credentials_rejected", `incident-${i}`, detailOf(i), h.clock()));
   // The premise: Block Kit's limits split these alerts into three messages.
   expect(renderDigest(drafts.map((d) => d.content))).toHaveLength(3);
-  await insertAlerts(h.db, drafts, h.clock());
+  await insertAlerts(h.sql, drafts, h.clock());
 }
 
 /** The alerts a message names, by their number. */

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { startSlackSimulator, type ReceivedMessage, type SlackSimulator } from "../../src/simulator/slackSimulator.js";
-import { insertAlerts } from "../../src/storage/insertAlerts.js";
+import { insertAlerts } from "../../src/storage/alertRows.js";
 import { spawnDaemon, type DaemonProcess } from "../helpers/daemonProcess.js";
 import { waitUntil } from "../helpers/waitUntil.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
@@ -64,7 +64,7 @@ describe("acceptance 4: a killed notifier and a flushed Redis lose no alert", ()
     const raising = (async () => {
       for (; raised < total; raised++) {
         const now = new Date();
-        await insertAlerts(database.db, [credentialsAlert("credentials_rejected", `incident-${raised}`, `alert-${raised}-end`, now)], now);
+        await insertAlerts(database.sql, [credentialsAlert("credentials_rejected", `incident-${raised}`, `alert-${raised}-end`, now)], now);
         await new Promise((resolve) => setTimeout(resolve, 60));
       }
     })();

@@ -66,7 +66,5 @@ describe("acceptance 7, as real processes: two daemons, each a scheduler and a w
     for (const id of flipped) expect(sim.requestsFor(id)).toHaveLength(2);
     const counts = await database.db.snapshot.groupBy({ by: ["inviteId"], _count: true });
     for (const { inviteId: id, _count } of counts) expect(_count).toBe(flipped.includes(id) ? 2 : 1);
-    // Both shut down gracefully rather than being killed.
-    for (const daemon of daemons) expect(daemon.logs.some((l) => l.msg === "stopped")).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Observation } from "../../src/invites/planObservation.js";
 import { groupCommit } from "../../src/lib/groupCommit.js";
-import { recordObservation, recordObservations, type ObservationToRecord } from "../../src/storage/recordObservations.js";
+import { recordObservations, type ObservationToRecord } from "../../src/polling/recordObservations.js";
 import { startHarness, inviteFields, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 
 // The batched write every poll goes through: many observations, one transaction, against the real Postgres.
@@ -26,12 +26,15 @@ describe("recordObservations: a batch in one transaction", () => {
     const now = h.clock();
     await recordObservations(h.sql, ids.map((id) => ({ inviteId: id, observation: seen(id, "pending"), now })), schedule);
 
+    // Invite 3's first 404, which alone proves nothing; the batch below brings the second, corroborated.
+    const notFound = (lastHealthyAt: Date) => ({ kind: "not-found" as const, error: "HTTP 404: 1003 Invite not found", lastHealthyAt });
+    await recordObservations(h.sql, [{ inviteId: ids[2]!, observation: notFound(now), now: new Date(now.getTime() + 10_000) }], schedule);
     h.clock.advance(60_000);
     const later = h.clock();
     const batch: ObservationToRecord[] = [
       { inviteId: ids[0]!, observation: seen(ids[0]!, "accepted"), now: later },
       { inviteId: ids[1]!, observation: seen(ids[1]!, "pending"), now: later },
-      { inviteId: ids[2]!, observation: { kind: "gone" }, now: later },
+      { inviteId: ids[2]!, observation: notFound(later), now: later },
       { inviteId: ids[3]!, observation: { kind: "failure", error: "HTTP 502 from Cloudflare" }, now: later },
       { inviteId: inviteId(99), observation: seen(inviteId(99), "pending"), now: later },
     ];
@@ -101,14 +104,5 @@ describe("recordObservations: a batch in one transaction", () => {
     expect(outcomes).toEqual(["write", "write", "refused", "write"]);
     const written = await h.db.snapshot.findMany({ orderBy: { inviteId: "asc" } });
     expect(written.map((s) => s.inviteId)).toEqual([ids[0], ids[1], ids[3]]);
-  });
-
-  it("recordObservation writes one observation alone, the same way", async () => {
-    h = await startHarness({ now: "2026-11-28T12:00:00Z" });
-    const id = inviteId(3);
-    await h.track([id]);
-    const result = await recordObservation(h.sql, id, seen(id, "pending"), h.clock(), schedule);
-    expect(result.kind).toBe("write");
-    expect(await h.db.snapshot.count({ where: { inviteId: id, first: true } })).toBe(1);
   });
 });

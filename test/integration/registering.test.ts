@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCliIn } from "../helpers/cli.js";
-import { recordObservation } from "../../src/storage/recordObservations.js";
+import { recordObservations } from "../../src/polling/recordObservations.js";
 import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { inviteFixture, inviteId } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
@@ -72,18 +72,20 @@ describe("invite-monitor list and history", () => {
     const schedule = { intervalMs: 900_000, jitter: 0, failureBackoffMs: 30_000, expiryThresholdsMs: [3_600_000], random: () => 0 };
     const fixture = inviteFixture(B, { expires_on: "2026-11-28T11:00:00Z" });
     const sql = createSqlPool(database.url, 1, () => {});
-    await recordObservation(
+    await recordObservations(
       sql,
-      B,
-      {
-        kind: "invite",
-        payload: fixture,
-        fields: {
-          apiStatus: "pending", expiresOn: new Date("2026-11-28T11:00:00Z"), invitedMemberId: null, invitedMemberEmail: "x@example.com",
-          organizationId: "o", organizationName: "Org", invitedBy: null, invitedOn: null, roles: [], twoFactorEnforced: null,
+      [{
+        inviteId: B,
+        observation: {
+          kind: "invite",
+          payload: fixture,
+          fields: {
+            apiStatus: "pending", expiresOn: new Date("2026-11-28T11:00:00Z"), invitedMemberId: null, invitedMemberEmail: "x@example.com",
+            organizationId: "o", organizationName: "Org", invitedBy: null, invitedOn: null, roles: [], twoFactorEnforced: null,
+          },
         },
-      },
-      new Date("2026-11-28T12:00:00Z"),
+        now: new Date("2026-11-28T12:00:00Z"),
+      }],
       schedule,
     );
     await sql.end();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { effectiveStatus } from "../../src/invites/effectiveStatus.js";
+import { effectiveStatus, isDocumentedStatus } from "../../src/invites/effectiveStatus.js";
 import type { EffectiveStatus } from "../../src/invites/inviteState.js";
 
 const NOW = new Date("2025-03-01T12:00:00.000Z");
@@ -20,12 +20,30 @@ describe("effectiveStatus", () => {
     { api: "expired", expiresOn: offset(60_000), expected: "expired", note: "expired before expires_on is trusted" },
     { api: "expired", expiresOn: null, expected: "expired", note: "expired" },
     { api: null, expiresOn: null, expected: "unknown", note: "missing status" },
-    { api: null, expiresOn: offset(-60_000), expected: "unknown", note: "missing status past expires_on" },
+    { api: null, expiresOn: offset(-60_000), expected: "expired", note: "missing status past expires_on" },
+    { api: null, expiresOn: offset(60_000), expected: "unknown", note: "missing status before expires_on" },
+    { api: "revoked", expiresOn: offset(0), expected: "expired", note: "undocumented status at exactly expires_on" },
+    { api: "on_hold", expiresOn: offset(-86_400_000), expected: "expired", note: "undocumented status a day past expires_on" },
     { api: "", expiresOn: null, expected: "unknown", note: "empty status" },
     { api: "revoked", expiresOn: null, expected: "unknown", note: "undocumented status" },
     { api: "PENDING", expiresOn: null, expected: "unknown", note: "status is case-sensitive" },
     { api: "gone", expiresOn: null, expected: "unknown", note: "'gone' is ours, never the API's" },
   ])("$note -> $expected", ({ api, expiresOn, expected }) => {
     expect(effectiveStatus(api, expiresOn, NOW)).toBe(expected);
+  });
+});
+
+describe("isDocumentedStatus", () => {
+  it.each([
+    ["pending", true],
+    ["accepted", true],
+    ["rejected", true],
+    ["expired", true],
+    [null, false],
+    ["", false],
+    ["PENDING", false],
+    ["revoked", false],
+  ] as const)("%s -> %s", (status, expected) => {
+    expect(isDocumentedStatus(status)).toBe(expected);
   });
 });

@@ -25,7 +25,7 @@ const MAX_MESSAGE = 1_000;
 // ---------------------------------------------------------------------------------------------------------------
 // What every outcome must look like.
 
-const KINDS = ["invite", "gone", "rate-limited", "unauthorized", "failure"];
+const KINDS = ["invite", "not-found", "rate-limited", "rejected", "failure"];
 const isValidDate = (d: unknown) => d instanceof Date && Number.isFinite(d.getTime());
 
 function expectInviteFields(fields: InviteFields): void {
@@ -62,14 +62,13 @@ function expectDocumentedOutcome(outcome: FetchOutcome): void {
     case "rate-limited":
       expect(outcome.retryAfterMs === null || (Number.isFinite(outcome.retryAfterMs) && outcome.retryAfterMs >= 0 && outcome.retryAfterMs <= MAX_RETRY_AFTER_MS)).toBe(true);
       break;
-    case "unauthorized":
+    case "rejected":
       expect([401, 403]).toContain(outcome.status);
       expectBoundedMessage(outcome.message);
       break;
     case "failure":
+    case "not-found":
       expectBoundedMessage(outcome.message);
-      break;
-    case "gone":
       break;
   }
 }
@@ -189,7 +188,7 @@ describe("the Cloudflare client on generated HTTP answers", () => {
       { seed: SEED, numRuns: 250 },
     );
     // Every outcome is reached, and enough bodies get through to an Invite for the field checks to mean something.
-    expect([...kinds.keys()].sort()).toEqual(["failure", "gone", "invite", "rate-limited", "unauthorized"]);
+    expect([...kinds.keys()].sort()).toEqual(["failure", "invite", "not-found", "rate-limited", "rejected"]);
     expect(kinds.get("invite")).toBeGreaterThanOrEqual(10);
   });
 

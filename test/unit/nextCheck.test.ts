@@ -58,8 +58,12 @@ describe("nextCheckAt: interval with jitter", () => {
     expect(delay).toBeGreaterThanOrEqual(15 * MINUTE * 0.8);
   });
 
-  it("an unknown status is polled on the interval, without expiry marks", () => {
-    expect(delayOf({ effectiveStatus: "unknown", expiresOn: inFromNow(10 * MINUTE) })).toBe(15 * MINUTE);
+  it.each([
+    { note: "expires_on before the interval ends: checked at expires_on", expiresIn: 10 * MINUTE, expected: 10 * MINUTE },
+    { note: "a warning mark before the interval ends is not a reason to look", expiresIn: HOUR + 5 * MINUTE, expected: 15 * MINUTE },
+    { note: "expires_on already past: the interval", expiresIn: -MINUTE, expected: 15 * MINUTE },
+  ])("an unknown status: $note", ({ expiresIn, expected }) => {
+    expect(delayOf({ effectiveStatus: "unknown", expiresOn: inFromNow(expiresIn) })).toBe(expected);
   });
 
   it("is always at least 1 ms in the future", () => {

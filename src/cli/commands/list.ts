@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { NOT_VISIBLE_HINT } from "../../invites/planObservation.js";
 import { inviteTableShape, listInvitePages, type InviteSummary } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
 import { formatTime, tableLine } from "../format.js";
@@ -32,8 +33,13 @@ export function registerList(program: Command, ctx: CliContext): void {
       }
       const widths = [FIXED.id, shape.labelWidth, Math.max(shape.apiStatusWidth, 1), FIXED.effective, FIXED.time, FIXED.time, FIXED.time].map((w, i) => Math.max(w, HEADER[i]!.length));
       ctx.io.stdout(`${tableLine(HEADER, widths)}\n`);
+      let notVisible = false;
       for await (const page of listInvitePages(db)) {
+        notVisible ||= page.some((i) => i.notVisible);
         ctx.io.stdout(`${page.map((invite) => tableLine(cells(invite), widths)).join("\n")}\n`);
+      }
+      if (notVisible) {
+        ctx.io.stdout(`\nnot visible: ${NOT_VISIBLE_HINT.replace(/^not visible: /, "")}. Such an invite is checked again with backoff and raises no alert; track it with the invitee's token.\n`);
       }
     });
 }
@@ -43,7 +49,7 @@ function cells(i: InviteSummary): string[] {
     i.id,
     i.label ?? "",
     i.apiStatus ?? "-",
-    i.effectiveStatus ?? "(not checked yet)",
+    i.notVisible ? "not visible" : (i.effectiveStatus ?? "(not checked yet)"),
     formatTime(i.expiresOn),
     formatTime(i.lastCheckedAt),
     i.active ? formatTime(i.nextCheckAt) : "(final)",

@@ -27,6 +27,8 @@ interface Slot {
   killedByTest: boolean;
   timer: NodeJS.Timeout | null;
   incarnations: DaemonProcess[];
+  /** Settings this process runs with on top of the supervisor's (an operator's edit of its environment). */
+  envOverrides: Record<string, string>;
 }
 
 /** Daemon processes still running: killed if the test process exits without its hooks running. */
@@ -55,7 +57,7 @@ export class Supervisor {
 
   /** Starts a supervised process and waits for its "invite-monitor started" line. */
   async add(spec: ProcessSpec, readyTimeoutMs = 60_000): Promise<void> {
-    const slot: Slot = { spec, current: null, startedAt: 0, backoffMs: FIRST_BACKOFF_MS, killedByTest: false, timer: null, incarnations: [] };
+    const slot: Slot = { spec, current: null, startedAt: 0, backoffMs: FIRST_BACKOFF_MS, killedByTest: false, timer: null, incarnations: [], envOverrides: {} };
     this.slots.set(spec.name, slot);
     this.launch(slot);
     await this.waitReady(spec.name, readyTimeoutMs);
@@ -68,7 +70,7 @@ export class Supervisor {
   private launch(slot: Slot): void {
     if (this.stopping) return;
     const args = slot.spec.roles ? ["start", "--role", ...slot.spec.roles] : ["start"];
-    const proc = spawnDaemon(args, this.env);
+    const proc = spawnDaemon(args, { ...this.env, ...slot.envOverrides });
     slot.current = proc;
     slot.startedAt = Date.now();
     slot.killedByTest = false;
@@ -103,6 +105,25 @@ export class Supervisor {
     this.events.push({ at, name, kind: "kill", roles: this.rolesOf(slot.spec), detail: signal });
     proc.child.kill(signal);
     return at;
+  }
+
+  /**
+   * Changes the named process's settings and restarts it gracefully, as an operator who edits the environment
+   * and restarts the service would; resolves once the new incarnation has started.
+   */
+  async restartWith(name: string, envOverrides: Record<string, string>): Promise<void> {
+    const slot = this.slot(name);
+    slot.envOverrides = envOverrides;
+    const proc = slot.current;
+    if (proc && proc.child.exitCode === null) {
+      slot.killedByTest = true;
+      this.events.push({ at: Date.now(), name, kind: "kill", roles: this.rolesOf(slot.spec), detail: "SIGTERM (restart with new settings)" });
+      await proc.stop("SIGTERM");
+    }
+    const previous = slot.current;
+    const deadline = Date.now() + 60_000;
+    while ((slot.current === previous || slot.current === null) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.waitReady(name);
   }
 
   /** Resolves when the named process (its current incarnation) has logged that it started. */

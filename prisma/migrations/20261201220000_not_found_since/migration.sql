@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "tracked_invite" ADD COLUMN     "not_found_since" TIMESTAMPTZ(3);
+

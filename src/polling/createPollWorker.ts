@@ -1,0 +1,123 @@
+import { Worker, type Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { createCloudflareClient, type CloudflareClient } from "../cloudflare/cloudflareClient.js";
+import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
+import type { PlanSettings } from "../invites/planObservation.js";
+import type { Clock } from "../lib/clock.js";
+import { groupCommit } from "../lib/groupCommit.js";
+import type { Logger } from "../lib/logger.js";
+import type { Pause } from "../lib/makePause.js";
+import { makeRedactor } from "../lib/redact.js";
+import type { Metrics } from "../metrics/createMetrics.js";
+import type { PollJobData } from "../scheduling/queues.js";
+import { deferInvite } from "../storage/deferInvite.js";
+import type { Sql } from "../storage/sqlPool.js";
+import { makeCloudflareGuard, type CloudflareGuard } from "./cloudflareGuard.js";
+import { makePollInvite, type PollResult } from "./pollInvite.js";
+import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
+import { makeThrottle } from "./throttle.js";
+
+export interface PollWorkerDeps {
+  config: Config;
+  sql: Sql;
+  /** Shared with the queues; BullMQ duplicates it for the blocking connection it owns. */
+  redis: Redis;
+  queue: Queue<PollJobData>;
+  /** The shared poll pause, and the requests per second the budget grants. */
+  pause: Pause;
+  rate: number;
+  /** The global limiter of the poll queue (see scheduling/budget.ts). */
+  limiter: { max: number; duration: number };
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  /** In [0, 1): the jitter source. */
+  random: () => number;
+  /** Replaces the got-based client; only the simulator-free benchmarks use this. */
+  cloudflare?: CloudflareClient;
+}
+
+/** The poll jobs' lock: how soon a poll held by a killed worker process is handed to another. */
+const POLL_LOCK_MS = 10_000;
+/** At most this many observations per write statement: bounds the rows one statement touches and its JSON parameter. */
+const RECORD_BATCH_MAX = 64;
+/**
+ * One write in flight: the next batch fills while it waits on Postgres. Measured (BENCHMARKS.md, row 1): two or
+ * four in flight made smaller batches and 7-16 % fewer polls a second.
+ */
+const RECORD_WRITES_IN_FLIGHT = 1;
+
+/** Builds this process's poll worker: the Cloudflare client, the guard, the batched writer and the BullMQ Worker. */
+export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJobData, PollResult>; guard: CloudflareGuard } {
+  const { config, sql, redis, queue, logger, clock, metrics } = deps;
+  const spacingMs = 1000 / deps.rate;
+
+  // The explicit pause (429, a failed probe, low quota) has its own key: BullMQ's limiter key also counts ordinary
+  // jobs, so its TTL cannot tell "paused" from "one job this window".
+  async function pauseAll(ms: number): Promise<void> {
+    // Redis takes whole milliseconds; a probe's price (one request's gap) is often a fraction of one.
+    const whole = Math.max(1, Math.ceil(ms));
+    await deps.pause.extend(whole);
+    if ((await queue.getRateLimitTtl(deps.limiter.max)) < whole) await queue.rateLimit(whole);
+  }
+
+  const cloudflare =
+    deps.cloudflare ??
+    createCloudflareClient({
+      baseUrl: config.cloudflare.baseUrl,
+      auth: requireCloudflareAuth(config),
+      timeoutMs: config.cloudflare.timeoutMs,
+      redact: makeRedactor(configSecrets(config)),
+      now: clock,
+    });
+  const throttle = makeThrottle({ pauseAll, spacingMs, metrics, logger });
+  const guard = makeCloudflareGuard({
+    redis,
+    prefix: config.queuePrefix,
+    cloudflare,
+    sql,
+    clock,
+    logger,
+    baseUrl: config.cloudflare.baseUrl,
+    authRetryMs: config.cloudflare.authRetryMs,
+    failureBackoffMs: config.polling.failureBackoffMs,
+    pauseAll,
+    spacingMs,
+    throttle,
+    metrics,
+  });
+  const settings: PlanSettings = {
+    intervalMs: config.polling.intervalMs,
+    jitter: config.polling.jitter,
+    failureBackoffMs: config.polling.failureBackoffMs,
+    expiryThresholdsMs: config.polling.expiryThresholdsMs,
+    random: deps.random,
+  };
+  // The polls of this process share one writer: concurrent polls commit together.
+  const record = groupCommit((items: ObservationToRecord[]) => recordObservations(sql, items, settings), {
+    maxBatch: RECORD_BATCH_MAX,
+    maxConcurrent: RECORD_WRITES_IN_FLIGHT,
+  });
+  const processor = makePollInvite({
+    cloudflare,
+    guard,
+    record,
+    defer: (inviteId, until, error, now) => deferInvite(sql, inviteId, until, error, now),
+    throttle,
+    pause: deps.pause,
+    clock,
+    logger,
+    intervalMs: config.polling.intervalMs,
+    metrics,
+  });
+  const worker = new Worker<PollJobData, PollResult>(queue.name, processor, {
+    connection: redis,
+    prefix: config.queuePrefix,
+    concurrency: config.polling.concurrency,
+    // A poll held by a killed worker goes back to the queue when its lock lapses and the stalled check runs:
+    // 10 s each instead of BullMQ's 30 s (live workers renew the lock every 5 s, however long a poll takes).
+    lockDuration: POLL_LOCK_MS,
+    stalledInterval: POLL_LOCK_MS,
+  });
+  return { worker, guard };
+}

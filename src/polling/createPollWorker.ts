@@ -2,7 +2,7 @@ import { Worker, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { createCloudflareClient, type CloudflareClient } from "../cloudflare/cloudflareClient.js";
 import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
-import type { PlanSettings } from "../invites/planObservation.js";
+import type { PlanSettings } from "../observations/planObservation.js";
 import type { Clock } from "../lib/clock.js";
 import { groupCommit } from "../lib/groupCommit.js";
 import type { Logger } from "../lib/logger.js";

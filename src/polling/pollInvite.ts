@@ -1,7 +1,7 @@
 import { RateLimitError, UnrecoverableError, type Job } from "bullmq";
 import type { CloudflareClient, FetchOutcome } from "../cloudflare/cloudflareClient.js";
 import { isDocumentedStatus } from "../invites/effectiveStatus.js";
-import type { Observation } from "../invites/planObservation.js";
+import type { Observation } from "../observations/planObservation.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";

@@ -1,5 +1,5 @@
 import { InviteMonitorError } from "../lib/errors.js";
-import { planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../invites/planObservation.js";
+import { planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../observations/planObservation.js";
 import { readInviteStates, writeInviteStates, type InviteWrite } from "../storage/inviteStateRows.js";
 import type { Sql } from "../storage/sqlPool.js";
 

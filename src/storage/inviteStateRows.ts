@@ -1,6 +1,6 @@
 import type { AlertDraft } from "../alerts/alertTypes.js";
 import type { EffectiveStatus, InviteState, TrackedInvite } from "../invites/inviteState.js";
-import type { SnapshotDraft } from "../invites/planObservation.js";
+import type { SnapshotDraft } from "../observations/planObservation.js";
 import { alertRecord, insertAlertsSql } from "./alertRows.js";
 import type { Sql } from "./sqlPool.js";
 

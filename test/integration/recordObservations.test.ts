@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Observation } from "../../src/invites/planObservation.js";
+import type { Observation } from "../../src/observations/planObservation.js";
 import { groupCommit } from "../../src/lib/groupCommit.js";
 import { recordObservations, type ObservationToRecord } from "../../src/polling/recordObservations.js";
 import { startHarness, inviteFields, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InviteFields, TrackedInvite } from "../../src/invites/inviteState.js";
-import { NOT_VISIBLE_HINT, planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../../src/invites/planObservation.js";
+import { NOT_VISIBLE_HINT, planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../../src/observations/planObservation.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { NOT_VISIBLE_HINT } from "../../invites/planObservation.js";
+import { NOT_VISIBLE_HINT } from "../../observations/planObservation.js";
 import { inviteTableShape, listInvitePages, type InviteSummary } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
 import { formatTime, tableLine } from "../format.js";

@@ -1,9 +1,9 @@
 import { decideAlerts } from "../alerts/decideAlerts.js";
 import type { AlertDraft } from "../alerts/alertTypes.js";
-import { diffInvite, type ObservedSide } from "./diffInvite.js";
-import { effectiveStatus as computeEffectiveStatus } from "./effectiveStatus.js";
-import { pickInviteFields, type EffectiveStatus, type FieldChange, type InviteFields, type InviteState, type TrackedInvite } from "./inviteState.js";
-import { nextCheckAt, type NextCheckInput } from "./nextCheck.js";
+import { diffInvite, type ObservedSide } from "../invites/diffInvite.js";
+import { effectiveStatus as computeEffectiveStatus } from "../invites/effectiveStatus.js";
+import { pickInviteFields, type EffectiveStatus, type FieldChange, type InviteFields, type InviteState, type TrackedInvite } from "../invites/inviteState.js";
+import { nextCheckAt, type NextCheckInput } from "../invites/nextCheck.js";
 
 /** What one poll found out. */
 export type Observation =

@@ -1,5 +1,5 @@
 /** Every kind of Slack message invite-monitor sends. */
-export const ALERT_KINDS = ["accepted", "rejected", "expired", "gone", "expiring", "credentials_rejected", "credentials_restored"] as const;
+export const ALERT_KINDS = ["discovered", "accepted", "rejected", "expired", "gone", "expiring", "credentials_rejected", "credentials_restored"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Transitions into these effective statuses raise an alert of the same name. */

@@ -5,6 +5,7 @@ import { LIMITS, escapeMrkdwn, listWithin, truncate, type SlackBlock, type Slack
 
 /** The emoji and the words of each kind, shared by single messages and digests. */
 export const KIND_LOOK: Record<AlertKind, { emoji: string; title: string }> = {
+  discovered: { emoji: "📨", title: "New invitation" },
   accepted: { emoji: "✅", title: "Invite accepted" },
   rejected: { emoji: "❌", title: "Invite rejected" },
   expired: { emoji: "⌛", title: "Invite expired" },

@@ -24,8 +24,17 @@ export interface Config {
     rateWindowMs: number;
     /** CLOUDFLARE_BUDGET_SHARE: the fraction of that limit this monitor may use, in (0, 1]. Default 0.25. */
     budgetShare: number;
-    /** CLOUDFLARE_AUTH_RETRY: how long polling pauses after the credentials are rejected, 100ms to 30d. Default 60s. */
+    /**
+     * CLOUDFLARE_AUTH_RETRY: while a probe finds the credentials rejected or the base URL unrouted, polling pauses
+     * and the probe runs again this often; a probe's verdict is reused this long. 100ms to 30d. Default 60s.
+     */
     authRetryMs: number;
+    /** CLOUDFLARE_LIST: on (default) observes every listed invite from one GET /user/invites per LIST_INTERVAL; off polls each invite alone. */
+    list: boolean;
+    /** LIST_INTERVAL: how often the list is read, 1s to 30d. Default 30s. */
+    listIntervalMs: number;
+    /** TRACK_DISCOVERED: track (and alert about) invitations that appear in the list but are not tracked. Default false. */
+    trackDiscovered: boolean;
   };
   polling: {
     /** POLL_INTERVAL, 1s to 30d. Default 15m. */
@@ -45,8 +54,15 @@ export interface Config {
     expiryThresholdsMs: number[];
   };
   slack: {
-    /** SLACK_WEBHOOK_URL. Null: alerts are written to the log instead, so the tool works before Slack is set up. */
+    /** SLACK_WEBHOOK_URL. Null: alerts go to the Slack app (below) or, with neither, to the log. */
     webhookUrl: string | null;
+    /**
+     * SLACK_BOT_TOKEN with SLACK_CHANNEL (a channel id): the Slack app mode, one living message per invite. Null
+     * without them. Exclusive with SLACK_WEBHOOK_URL.
+     */
+    app: { botToken: string; channel: string } | null;
+    /** SLACK_API_URL: the Web API's base, for a simulator. Default https://slack.com/api/ */
+    apiUrl: string;
     /** SLACK_TIMEOUT, 100ms to 10m. Default 10s. */
     timeoutMs: number;
     /** SLACK_SEND_INTERVAL: at most one message per this interval, across all notifiers; 10ms to 30d. Default 1s (Slack's pace). */
@@ -74,6 +90,12 @@ export interface Config {
     port: number;
     /** METRICS_REFRESH: how often the gauges of /metrics (and the schedule /readyz judges) are read, 1s to 1h. Default 15s. */
     metricsRefreshMs: number;
+  };
+  statusPage: {
+    /** STATUS_PAGE: on serves the read-only status page at GET / on HTTP_HOST:HTTP_PORT. Default off. */
+    enabled: boolean;
+    /** STATUS_PAGE_TOKEN: when set, the page needs it (a bearer header, or the login form's cookie). Default null. */
+    token: string | null;
   };
   /** LOG_FORMAT: json (default) or pretty for a terminal. */
   logFormat: "json" | "pretty";

@@ -154,3 +154,10 @@ export const baseUrl = (defaultValue: string, credentialsHint: string) =>
 
 /** An optional secret that must hold something besides white space when it is set. */
 export const optionalSecret = z.string().trim().min(1, "must not be empty when set").optional();
+
+/** "on" or "off", as a boolean. */
+export const onOff = (defaultValue: "on" | "off") =>
+  z
+    .enum(["on", "off"], { message: "expected on or off" })
+    .default(defaultValue)
+    .transform((value) => value === "on");

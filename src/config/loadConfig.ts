@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CloudflareAuth } from "../cloudflare/cloudflareAuth.js";
 import { InviteMonitorError } from "../lib/errors.js";
 import type { Config } from "./config.js";
-import { baseUrl, duration, durationList, fraction, integer, interval, isHttpUrl, optionalSecret, timeout, url, INTERVAL_MAX } from "./fields.js";
+import { baseUrl, duration, durationList, fraction, integer, interval, isHttpUrl, onOff, optionalSecret, timeout, url, INTERVAL_MAX } from "./fields.js";
 import { mayEcho } from "./secrets.js";
 
 export type { Config } from "./config.js";
@@ -21,6 +21,9 @@ const schema = z.object({
   CLOUDFLARE_RATE_WINDOW: interval("300s", "1s"),
   CLOUDFLARE_BUDGET_SHARE: fraction("0.25", "a fraction greater than 0 and at most 1, such as 0.25", (n) => n > 0 && n <= 1),
   CLOUDFLARE_AUTH_RETRY: interval("60s", "100ms"),
+  CLOUDFLARE_LIST: onOff("on"),
+  LIST_INTERVAL: interval("30s", "1s"),
+  TRACK_DISCOVERED: z.enum(["true", "false"], { message: "expected true or false" }).default("false"),
   POLL_INTERVAL: interval("15m", "1s"),
   POLL_JITTER: fraction("0.1", "a fraction from 0 to 0.5, such as 0.1", (n) => n >= 0 && n <= 0.5),
   SWEEP_INTERVAL: interval("5s", "100ms"),
@@ -31,6 +34,9 @@ const schema = z.object({
     .string()
     .optional()
     .refine((text) => text === undefined || isHttpUrl(text), { message: "expected an https:// (or http://) webhook URL, such as https://hooks.slack.com/services/T000/B000/XXXX" }),
+  SLACK_BOT_TOKEN: optionalSecret,
+  SLACK_CHANNEL: z.string().trim().regex(/^[CGD][A-Z0-9]{6,}$/, "expected a channel id such as C0123ABCD (in Slack: the channel's details, at the bottom)").optional(),
+  SLACK_API_URL: baseUrl("https://slack.com/api/", "the bot token goes in SLACK_BOT_TOKEN"),
   SLACK_TIMEOUT: timeout("10s", "100ms"),
   SLACK_SEND_INTERVAL: interval("1s", "10ms"),
   SLACK_DIGEST_THRESHOLD: integer("5", { min: 1, max: 1_000_000 }),
@@ -44,6 +50,8 @@ const schema = z.object({
   HTTP_PORT: integer("8080", { min: 0, max: 65535, noun: "port number" }),
   // A Node timer: bounded well under its 24.8-day limit, and a reading older than an hour is of little use.
   METRICS_REFRESH: duration("15s", { min: "1s", max: "1h" }),
+  STATUS_PAGE: onOff("off"),
+  STATUS_PAGE_TOKEN: optionalSecret,
   LOG_FORMAT: z.enum(["json", "pretty"], { message: "expected json or pretty" }).default("json"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     message: "expected one of fatal, error, warn, info, debug, trace, silent",
@@ -71,6 +79,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((present.CLOUDFLARE_EMAIL === undefined) !== (present.CLOUDFLARE_API_KEY === undefined)) {
     problems.push("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY: set both (legacy global key) or neither");
   }
+  if (present.SLACK_WEBHOOK_URL !== undefined && present.SLACK_BOT_TOKEN !== undefined) {
+    problems.push("SLACK_WEBHOOK_URL and SLACK_BOT_TOKEN: set one (a webhook, or a Slack app with SLACK_CHANNEL), not both");
+  }
+  if ((present.SLACK_BOT_TOKEN === undefined) !== (present.SLACK_CHANNEL === undefined)) {
+    problems.push("SLACK_BOT_TOKEN and SLACK_CHANNEL: the Slack app needs both (the bot token and the channel id to post in)");
+  }
   const e = parsed.data;
   if (problems.length > 0 || !e) {
     // One problem reads best on one line; several get one line each.
@@ -94,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateWindowMs: e.CLOUDFLARE_RATE_WINDOW,
       budgetShare: e.CLOUDFLARE_BUDGET_SHARE,
       authRetryMs: e.CLOUDFLARE_AUTH_RETRY,
+      list: e.CLOUDFLARE_LIST,
+      listIntervalMs: e.LIST_INTERVAL,
+      trackDiscovered: e.TRACK_DISCOVERED === "true",
     },
     polling: {
       intervalMs: e.POLL_INTERVAL,
@@ -105,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     slack: {
       webhookUrl: e.SLACK_WEBHOOK_URL ?? null,
+      app: e.SLACK_BOT_TOKEN && e.SLACK_CHANNEL ? { botToken: e.SLACK_BOT_TOKEN, channel: e.SLACK_CHANNEL } : null,
+      apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       timeoutMs: e.SLACK_TIMEOUT,
       sendIntervalMs: e.SLACK_SEND_INTERVAL,
       digestThreshold: e.SLACK_DIGEST_THRESHOLD,
@@ -113,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     alerts: { retentionMs: e.ALERT_RETENTION },
     seed: { inviteIds: e.INVITE_IDS ?? null, inviteIdsFile: e.INVITE_IDS_FILE ?? null },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, metricsRefreshMs: e.METRICS_REFRESH },
+    statusPage: { enabled: e.STATUS_PAGE, token: e.STATUS_PAGE_TOKEN ?? null },
     logFormat: e.LOG_FORMAT,
     logLevel: e.LOG_LEVEL,
   };

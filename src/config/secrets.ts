@@ -1,7 +1,7 @@
 import type { Config } from "./config.js";
 
 /** Variables whose values are, or may contain, secrets (URLs carry passwords): never echoed back, even in an error. */
-const SECRET_VARIABLES = new Set(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN", "DATABASE_URL", "REDIS_URL"]);
+const SECRET_VARIABLES = new Set(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN", "STATUS_PAGE_TOKEN", "DATABASE_URL", "REDIS_URL"]);
 
 /**
  * Whether a configuration error may repeat `value`. CLOUDFLARE_BASE_URL is not a secret, but one with an "@" may
@@ -19,15 +19,15 @@ interface SecretSources {
   /** Refused by loadConfig when it carries credentials, so only the raw environment can supply such a one. */
   cloudflareBaseUrl: string | null;
   slackWebhookUrl: string | null;
-  /** Not configured yet; listed now so the CLI redacts it from the day it is. */
   slackBotToken: string | null;
+  statusPageToken: string | null;
   databaseUrl: string | null;
   redisUrl: string | null;
 }
 
 /** The one secret list: configSecrets and envSecrets both feed it, so the daemon and the CLI redact alike. */
 function secretsOf(sources: SecretSources): string[] {
-  const secrets: Array<string | null> = [sources.cloudflareToken, sources.cloudflareKey, sources.slackBotToken];
+  const secrets: Array<string | null> = [sources.cloudflareToken, sources.cloudflareKey, sources.slackBotToken, sources.statusPageToken];
   if (sources.slackWebhookUrl) secrets.push(sources.slackWebhookUrl, webhookPath(sources.slackWebhookUrl));
   // A user name in a database URL is not a secret (and is often "postgres", which redaction would mangle).
   for (const raw of [sources.databaseUrl, sources.redisUrl]) if (raw) secrets.push(...bothSpellings(userInfo(raw).password));
@@ -84,7 +84,8 @@ export function configSecrets(config: Config): string[] {
     cloudflareKey: auth?.kind === "key" ? auth.key : null,
     cloudflareBaseUrl: config.cloudflare.baseUrl,
     slackWebhookUrl: config.slack.webhookUrl,
-    slackBotToken: null,
+    slackBotToken: config.slack.app?.botToken ?? null,
+    statusPageToken: config.statusPage.token,
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
   });
@@ -105,6 +106,7 @@ export function envSecrets(env: Record<string, string | undefined>): string[] {
     cloudflareBaseUrl: raw("CLOUDFLARE_BASE_URL"),
     slackWebhookUrl: raw("SLACK_WEBHOOK_URL"),
     slackBotToken: token("SLACK_BOT_TOKEN"),
+    statusPageToken: token("STATUS_PAGE_TOKEN"),
     databaseUrl: raw("DATABASE_URL"),
     redisUrl: raw("REDIS_URL"),
   });

@@ -194,3 +194,43 @@ describe("loadConfig: errors", () => {
     expect(message.split("\n")).toHaveLength(5);
   });
 });
+
+describe("loadConfig: the list call, the Slack app and the status page", () => {
+  it("defaults: the list on every 30 s, no discovery, no Slack app, no status page", () => {
+    const config = loadConfig({});
+    expect(config.cloudflare).toMatchObject({ list: true, listIntervalMs: 30_000, trackDiscovered: false });
+    expect(config.slack).toMatchObject({ app: null, apiUrl: "https://slack.com/api/" });
+    expect(config.statusPage).toEqual({ enabled: false, token: null });
+  });
+
+  it("reads them when set", () => {
+    const config = loadConfig({
+      CLOUDFLARE_LIST: "off", LIST_INTERVAL: "1m", TRACK_DISCOVERED: "true",
+      SLACK_BOT_TOKEN: "xoxb-1-2-secret", SLACK_CHANNEL: "C0123ABCD", SLACK_API_URL: "http://127.0.0.1:9/api",
+      STATUS_PAGE: "on", STATUS_PAGE_TOKEN: "page-token-1234",
+    });
+    expect(config.cloudflare).toMatchObject({ list: false, listIntervalMs: 60_000, trackDiscovered: true });
+    expect(config.slack).toMatchObject({ app: { botToken: "xoxb-1-2-secret", channel: "C0123ABCD" }, apiUrl: "http://127.0.0.1:9/api/" });
+    expect(config.statusPage).toEqual({ enabled: true, token: "page-token-1234" });
+    expect(configSecrets(config)).toEqual(expect.arrayContaining(["xoxb-1-2-secret", "page-token-1234"]));
+  });
+
+  it.each([
+    [{ SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X", SLACK_BOT_TOKEN: "xoxb-1", SLACK_CHANNEL: "C0123ABCD" }, "SLACK_WEBHOOK_URL and SLACK_BOT_TOKEN: set one"],
+    [{ SLACK_BOT_TOKEN: "xoxb-1" }, "SLACK_BOT_TOKEN and SLACK_CHANNEL: the Slack app needs both"],
+    [{ SLACK_CHANNEL: "C0123ABCD" }, "SLACK_BOT_TOKEN and SLACK_CHANNEL: the Slack app needs both"],
+    [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_CHANNEL: "#general" }, "SLACK_CHANNEL: expected a channel id such as C0123ABCD"],
+    [{ CLOUDFLARE_LIST: "yes" }, "CLOUDFLARE_LIST: expected on or off"],
+    [{ LIST_INTERVAL: "500ms" }, "LIST_INTERVAL: expected a duration from 1s to 30d"],
+    [{ TRACK_DISCOVERED: "1" }, "TRACK_DISCOVERED: expected true or false"],
+    [{ STATUS_PAGE: "true" }, "STATUS_PAGE: expected on or off"],
+  ] as Array<[Record<string, string>, string]>)("%j -> %s", (env, message) => {
+    expect(configError(env).message).toContain(message);
+  });
+
+  it("never repeats the bot token or the page token in an error", () => {
+    const { message } = configError({ SLACK_BOT_TOKEN: "xoxb-never-shown", STATUS_PAGE_TOKEN: "   " });
+    expect(message).not.toContain("xoxb-never-shown");
+    expect(message).toContain("STATUS_PAGE_TOKEN: must not be empty when set");
+  });
+});

@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from "../metrics/createMetrics.js";
 import { makeGaugeRefresher, type ScheduleReading } from "../metrics/gaugeRefresher.js";
 import { createNotifier } from "../notifier/createNotifier.js";
 import type { DeliverResult } from "../notifier/deliverOnce.js";
-import { readIncident, type Incident } from "../polling/cloudflareGuard.js";
+import { cloudflareIdentity, readIncident, type Incident } from "../polling/incidents.js";
 import { createPollWorker } from "../polling/createPollWorker.js";
 import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/budget.js";
 import { createSchedulerWorker, PRUNE_EVERY_MS, PRUNE_JOB } from "../scheduling/createSchedulerWorker.js";
@@ -77,6 +77,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const limiter = limiterFor(rate);
   const batchSize = sweepBatchSize(rate, config.polling.sweepIntervalMs);
   const pollPause = makePause(redis, `${prefix}:poll-paused`);
+  const budgetPause = makePause(redis, `${prefix}:poll-paused-for-budget`);
+  const auth = config.cloudflare.auth;
+  // Processes without credentials (a notifier alone) have no incident of their own to report.
+  const identity = auth ? cloudflareIdentity(config.cloudflare.baseUrl, auth) : null;
   const workers: Worker[] = [];
   let stopping: Promise<void> | null = null;
   let startedRoles: readonly Role[] = [];
@@ -123,7 +127,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     sweepOnce,
     pruneOnce,
     notifyOnce: notifier.notifyOnce,
-    cloudflareIncident: () => readIncident(redis, prefix),
+    cloudflareIncident: async () => (identity ? readIncident(redis, prefix, identity) : null),
     refreshGauges: () => gauges.refreshOnce(),
     schedule: () => gauges.schedule(),
     async start(roles) {
@@ -131,10 +135,11 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       await ensureSchedules();
       if (roles.includes("scheduler")) startWorker(createSchedulerWorker({ queueName: queues.sweep.name, redis, prefix, logger, sweepOnce, pruneOnce }));
       if (roles.includes("worker")) {
-        const poll = createPollWorker({ config, sql: deps.sql, redis, queue: queues.poll, pause: pollPause, rate, limiter, logger, clock, metrics, random: deps.random ?? Math.random, cloudflare: deps.cloudflare });
+        const poll = createPollWorker({ config, sql: deps.sql, redis, queue: queues.poll, pause: pollPause, budgetPause, rate, limiter, logger, clock, metrics, random: deps.random ?? Math.random, cloudflare: deps.cloudflare });
         startWorker(poll.worker);
         // A restart is often the fix (a corrected URL or token): judge an open incident now, not when its pause ends.
-        if (await poll.guard.recheck().catch(() => false)) {
+        // Its pause is lifted only when no 429 or low quota holds everyone off too.
+        if ((await poll.guard.recheck().catch(() => false)) && (await budgetPause.remainingMs()) === 0) {
           await pollPause.clear();
           await queues.poll.removeRateLimitKey();
         }

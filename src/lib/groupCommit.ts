@@ -4,11 +4,16 @@ interface Waiting<T, R> {
   reject(error: unknown): void;
 }
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<T = unknown> {
   /** At most this many calls per write. */
   maxBatch: number;
   /** At most this many writes in flight at once (each on its own connection). */
   maxConcurrent: number;
+  /**
+   * Calls with the same key never share a write: they go in later ones, in order. A write that fails is retried
+   * call by call, so a call already landed in an earlier part of the same write would be applied twice.
+   */
+  key?: (item: T) => string;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface GroupCommitOptions {
  * A batch that fails is retried one call at a time, so a call whose own data is refused fails alone, with its own
  * error, and the others still land.
  */
-export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: GroupCommitOptions): (item: T) => Promise<R> {
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: GroupCommitOptions<T>): (item: T) => Promise<R> {
   const queue: Waiting<T, R>[] = [];
   let inFlight = 0;
 
@@ -31,10 +36,27 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, options: 
     }
   }
 
+  /** The next batch: up to maxBatch calls, the first of each key (the rest keep their places in the queue). */
+  function takeBatch(): Waiting<T, R>[] {
+    if (!options.key) return queue.splice(0, options.maxBatch);
+    const keys = new Set<string>();
+    const batch: Waiting<T, R>[] = [];
+    for (let i = 0; i < queue.length && batch.length < options.maxBatch; ) {
+      const key = options.key(queue[i]!.item);
+      if (keys.has(key)) {
+        i++;
+        continue;
+      }
+      keys.add(key);
+      batch.push(...queue.splice(i, 1));
+    }
+    return batch;
+  }
+
   function pump(): void {
     while (inFlight < options.maxConcurrent && queue.length > 0) {
       inFlight++;
-      void writeBatch(queue.splice(0, options.maxBatch)).finally(() => {
+      void writeBatch(takeBatch()).finally(() => {
         inFlight--;
         pump();
       });

@@ -1,25 +1,21 @@
 import { RateLimitError } from "bullmq";
 import type { Redis } from "ioredis";
-import { credentialsAlert } from "../alerts/decideAlerts.js";
 import type { CloudflareClient, ListOutcome, ProbeOutcome } from "../cloudflare/cloudflareClient.js";
 import { probeVerdict, type ProbeResult } from "../cloudflare/probeVerdict.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Metrics } from "../metrics/createMetrics.js";
-import { insertAlerts } from "../storage/alertRows.js";
 import type { Sql } from "../storage/sqlPool.js";
+import { adoptLegacyIncident, closeIncident, COMPARE_AND_DELETE, openIncident, readIncident, type Incident, type IncidentDeps } from "./incidents.js";
 
-/** Something wrong for every request, not for one invite: polling pauses until a probe passes again. */
-export interface Incident {
-  kind: "credentials" | "route";
-  /** When the probe that opened it answered (ISO); the incident's identity in its alerts' dedup keys. */
-  since: string;
-  message: string;
-}
+/** Why every worker is held off: an incident's pause, a probe paying for its request, or the budget (a 429, low quota). */
+export type PauseReason = "incident" | "payment" | "budget";
 
 export interface GuardDeps {
   redis: Redis;
   prefix: string;
+  /** This process's way of reaching Cloudflare (base URL and credential): see cloudflareIdentity. */
+  identity: string;
   cloudflare: CloudflareClient;
   sql: Sql;
   clock: Clock;
@@ -29,8 +25,12 @@ export interface GuardDeps {
   authRetryMs: number;
   /** A 404 needs a normal answer no older than this to be believed about the invite alone. */
   failureBackoffMs: number;
+  /** CLOUDFLARE_TIMEOUT: the longest a probe can take, and so how long its lock is held. */
+  timeoutMs: number;
   /** Holds every worker of every process off for this long; also how a probe pays for its request. */
-  pauseAll(ms: number): Promise<void>;
+  pauseAll(ms: number, reason: PauseReason): Promise<void>;
+  /** How long the shared pause still lasts (0 when none): no probe is sent during one. */
+  pausedFor(): Promise<number>;
   /** Our own gap between requests: the price of one probe. */
   spacingMs: number;
   /** Reads the quota headers of an answer; throws RateLimitError (after pausing) on a 429. */
@@ -65,24 +65,27 @@ const INCIDENT_CACHE_MS = 1_000;
 
 /**
  * Judges the credentials and the base URL with probes, so one odd invite never stops the others: only a failed
- * probe pauses everyone. Verdicts, incidents and the last healthy answer live in Redis, shared by every process;
- * one probe runs at a time and each probe pays for its request by holding the queue off for one request's gap.
+ * probe pauses everyone. Verdicts, incidents and the last healthy answer live in Redis, shared by every process with
+ * the same identity; one probe runs at a time, none during a pause, and each pays for its request by holding the
+ * queue off for one request's gap.
  */
 export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
-  const { redis, prefix, logger } = deps;
+  const { redis, prefix, identity } = deps;
   const keys = {
-    incident: incidentKey(prefix),
-    healthy: `${prefix}:cf-healthy-at`,
-    verdict: (kind: ProbeKind) => `${prefix}:cf-verdict:${kind}`,
-    lock: (kind: ProbeKind) => `${prefix}:cf-probe-lock:${kind}`,
+    healthy: `${prefix}:cf-healthy-at:${identity}`,
+    verdict: (kind: ProbeKind) => `${prefix}:cf-verdict:${identity}:${kind}`,
+    lock: (kind: ProbeKind) => `${prefix}:cf-probe-lock:${identity}:${kind}`,
   };
+  const incidents: IncidentDeps = { redis, prefix, identity, sql: deps.sql, clock: deps.clock, logger: deps.logger };
+  // A probe is over within its request timeout; a lock left by a killed process must not hold the others longer.
+  const lockMs = deps.timeoutMs + 5_000;
   let cached: { at: number; incident: Incident | null } = { at: -Infinity, incident: null };
   let healthyWritten = -Infinity;
   let healthyHere: number | null = null;
 
   async function incident(): Promise<Incident | null> {
     if (performance.now() - cached.at < INCIDENT_CACHE_MS) return cached.incident;
-    cached = { at: performance.now(), incident: await readIncident(redis, prefix) };
+    cached = { at: performance.now(), incident: await readIncident(redis, prefix, identity) };
     return cached.incident;
   }
 
@@ -96,19 +99,20 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
   async function probe(kind: ProbeKind): Promise<Verdict> {
     const known = await readVerdict(kind);
     if (known) return known;
+    // During a pause nothing reaches Cloudflare, a probe included: the job comes back when the pause is over.
+    if ((await deps.pausedFor()) > 0) throw new RateLimitError();
     const token = `${process.pid}-${Math.random()}`;
-    const lockMs = deps.authRetryMs + 30_000;
-    if ((await redis.set(keys.lock(kind), token, "PX", lockMs, "NX")) !== "OK") return waitForVerdict(kind, lockMs);
+    if ((await redis.set(keys.lock(kind), token, "PX", lockMs, "NX")) !== "OK") return waitForVerdict(kind);
     try {
       const outcome = kind === "credentials" ? await deps.cloudflare.verifyCredentials() : await deps.cloudflare.listInvites();
-      await deps.pauseAll(deps.spacingMs);
+      await deps.pauseAll(deps.spacingMs, "payment");
       await deps.throttle(outcome);
       const verdict: Verdict = { ...probeVerdict(outcome), at: deps.clock().toISOString() };
       if (verdict.result === "ok" && kind === "route") await noteHealthy(deps.clock());
       if (verdict.result !== "inconclusive") await redis.set(keys.verdict(kind), JSON.stringify(verdict), "PX", verdictTtl(kind));
       return verdict;
     } finally {
-      await redis.eval(RELEASE, 1, keys.lock(kind), token).catch(() => {});
+      await redis.eval(COMPARE_AND_DELETE, 1, keys.lock(kind), token).catch(() => {});
     }
   }
 
@@ -122,8 +126,8 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     return value ? (JSON.parse(value) as Verdict) : null;
   }
 
-  async function waitForVerdict(kind: ProbeKind, timeoutMs: number): Promise<Verdict> {
-    const deadline = performance.now() + timeoutMs;
+  async function waitForVerdict(kind: ProbeKind): Promise<Verdict> {
+    const deadline = performance.now() + lockMs;
     while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const verdict = await readVerdict(kind);
@@ -133,41 +137,35 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     return (await readVerdict(kind)) ?? { result: "inconclusive", message: "another process's probe gave no verdict", at: deps.clock().toISOString() };
   }
 
-  /** The alert goes in first: if it fails, no marker is set, and the next probe tries again. Its key makes that idempotent. */
-  async function openIncident(kind: Incident["kind"], verdict: Verdict): Promise<void> {
-    const message =
-      kind === "route"
-        ? `Cloudflare answers 404 even to GET /user/invites: check CLOUDFLARE_BASE_URL (${deps.baseUrl}). Polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s. ${verdict.message}`
-        : `Cloudflare rejected the credentials; polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s. ${verdict.message}`;
-    // Read fresh, not from the cache: a second alert for an incident already open would be a false one.
-    if ((await redis.exists(keys.incident)) === 1) return;
-    if (kind === "credentials") {
-      await insertAlerts(deps.sql, [credentialsAlert("credentials_rejected", verdict.at, message, deps.clock())], deps.clock());
-    }
-    const opened: Incident = { kind, since: verdict.at, message };
-    if ((await redis.set(keys.incident, JSON.stringify(opened), "NX")) === "OK") logger.error({ incident: kind, since: verdict.at }, message);
-    cached = { at: -Infinity, incident: null };
-  }
-
-  /** The restored alert goes in before the marker is cleared, so a failed insert leaves the incident to close again. */
-  async function closeIncident(open: Incident): Promise<void> {
-    const now = deps.clock();
-    if (open.kind === "credentials") {
-      await insertAlerts(deps.sql, [credentialsAlert("credentials_restored", open.since, `Polling resumed; credentials were rejected since ${open.since}.`, now)], now);
-    }
-    if ((await redis.eval(RELEASE, 1, keys.incident, JSON.stringify(open))) === 1) {
-      logger.info({ incident: open.kind, since: open.since }, open.kind === "credentials" ? "Cloudflare accepts the credentials again; polling resumed" : "Cloudflare routes our requests again; polling resumed");
-    }
-    cached = { at: performance.now(), incident: null };
+  /**
+   * What a failed route probe means. A 401/403 from the list is not proof of bad credentials (a token may lack the
+   * list's permission, or the answer be a blip): only the credentials probe decides that.
+   */
+  async function routeVerdict(): Promise<Verdict> {
+    const verdict = await probe("route");
+    if (verdict.result !== "credentials") return verdict;
+    const credentials = await probe("credentials");
+    return credentials.result === "credentials" ? credentials : { ...verdict, result: credentials.result === "ok" ? "ok" : "inconclusive" };
   }
 
   /** Opens the incident a failed verdict calls for, pauses everyone, and puts this job back untouched. */
   async function halt(verdict: Verdict): Promise<never> {
     const kind = verdict.result === "route" ? "route" : "credentials";
-    await openIncident(kind, verdict);
-    await deps.pauseAll(deps.authRetryMs);
+    const retry = `Polling is paused and retried every ${Math.round(deps.authRetryMs / 1000)}s.`;
+    const message =
+      kind === "route"
+        ? `Cloudflare answers 404 even to GET /user/invites: check CLOUDFLARE_BASE_URL (${deps.baseUrl}). ${retry} ${verdict.message}`
+        : `Cloudflare rejected the credentials. ${retry} ${verdict.message}`;
+    await openIncident(incidents, { kind, since: verdict.at, message });
+    cached = { at: -Infinity, incident: null };
+    await deps.pauseAll(deps.authRetryMs, "incident");
     deps.metrics.rateLimitPause(kind);
     throw new RateLimitError();
+  }
+
+  /** The verdict of the probe that judges an open incident: `ok` closes it, a failure keeps (or changes) it. */
+  async function judgeIncident(open: Incident): Promise<Verdict> {
+    return open.kind === "credentials" ? probe("credentials") : routeVerdict();
   }
 
   async function noteHealthy(now: Date): Promise<void> {
@@ -182,22 +180,28 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     incident,
     noteHealthy,
     async recheck() {
-      const open = await readIncident(redis, prefix);
+      await adoptLegacyIncident(incidents);
+      const open = await readIncident(redis, prefix, identity);
       if (!open) return false;
-      const kind: ProbeKind = open.kind === "credentials" ? "credentials" : "route";
       // The verdict another process reached with its own settings says nothing about ours.
-      await redis.del(keys.verdict(kind));
-      if ((await probe(kind)).result !== "ok") return false;
-      await closeIncident(open);
+      await redis.del(keys.verdict("credentials"), keys.verdict("route"));
+      if ((await judgeIncident(open)).result !== "ok") return false;
+      await closeIncident(incidents, open);
+      cached = { at: -Infinity, incident: null };
       return true;
     },
     async beforeRequest() {
       const open = await incident();
       if (!open) return;
-      const verdict = await probe(open.kind === "credentials" ? "credentials" : "route");
-      if (verdict.result === "ok") return closeIncident(open);
-      // Still failing, or the probe could not tell: stay paused rather than spend the budget on doubtful answers.
-      await deps.pauseAll(deps.authRetryMs);
+      const verdict = await judgeIncident(open);
+      if (verdict.result === "ok") {
+        await closeIncident(incidents, open);
+        cached = { at: performance.now(), incident: null };
+        return;
+      }
+      if (verdict.result !== "inconclusive") return halt(verdict);
+      // The probe could not tell: stay paused rather than spend the budget on doubtful answers.
+      await deps.pauseAll(deps.authRetryMs, "incident");
       deps.metrics.rateLimitPause(open.kind);
       throw new RateLimitError();
     },
@@ -209,25 +213,15 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     async judgeNotFound(now) {
       const healthy = await lastHealthyAt();
       if (healthy !== null && healthy.getTime() >= now.getTime() - deps.failureBackoffMs) return healthy;
-      const verdict = await probe("route");
+      const verdict = await routeVerdict();
       if (verdict.result === "route" || verdict.result === "credentials") return halt(verdict);
       return lastHealthyAt();
     },
   };
 }
 
-/** The open incident, read by any process (the HTTP server's /readyz runs in every role). */
-export async function readIncident(redis: Redis, prefix: string): Promise<Incident | null> {
-  const value = await redis.get(incidentKey(prefix));
-  return value ? (JSON.parse(value) as Incident) : null;
-}
-
-const incidentKey = (prefix: string) => `${prefix}:cf-incident`;
-
 type ProbeKind = "credentials" | "route";
 type Verdict = { result: ProbeResult; message: string; at: string };
 
-// Deletes the key only if it still holds what we set (a lock we own, an incident nobody replaced).
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 // Keeps the latest of several processes' clocks: a slow writer must not move the healthy mark back.
 const SET_MAX = `local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 1`;

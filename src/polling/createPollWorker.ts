@@ -12,7 +12,8 @@ import type { Metrics } from "../metrics/createMetrics.js";
 import type { PollJobData } from "../scheduling/queues.js";
 import { deferInvite } from "../storage/deferInvite.js";
 import type { Sql } from "../storage/sqlPool.js";
-import { makeCloudflareGuard, type CloudflareGuard } from "./cloudflareGuard.js";
+import { makeCloudflareGuard, type CloudflareGuard, type PauseReason } from "./cloudflareGuard.js";
+import { cloudflareIdentity } from "./incidents.js";
 import { makePollInvite, type PollResult } from "./pollInvite.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
 import { makeThrottle } from "./throttle.js";
@@ -25,6 +26,8 @@ export interface PollWorkerDeps {
   queue: Queue<PollJobData>;
   /** The shared poll pause, and the requests per second the budget grants. */
   pause: Pause;
+  /** Marks the part of the pause the budget asked for (a 429, low quota), which a recheck must not lift. */
+  budgetPause: Pause;
   rate: number;
   /** The global limiter of the poll queue (see scheduling/budget.ts). */
   limiter: { max: number; duration: number };
@@ -53,19 +56,22 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
   const spacingMs = 1000 / deps.rate;
 
   // The explicit pause (429, a failed probe, low quota) has its own key: BullMQ's limiter key also counts ordinary
-  // jobs, so its TTL cannot tell "paused" from "one job this window".
-  async function pauseAll(ms: number): Promise<void> {
+  // jobs, so its TTL cannot tell "paused" from "one job this window". A budget pause is also marked apart, so that
+  // lifting an incident's pause (recheck) never lifts a 429's.
+  async function pauseAll(ms: number, reason: PauseReason): Promise<void> {
     // Redis takes whole milliseconds; a probe's price (one request's gap) is often a fraction of one.
     const whole = Math.max(1, Math.ceil(ms));
     await deps.pause.extend(whole);
+    if (reason === "budget") await deps.budgetPause.extend(whole);
     if ((await queue.getRateLimitTtl(deps.limiter.max)) < whole) await queue.rateLimit(whole);
   }
 
+  const auth = requireCloudflareAuth(config);
   const cloudflare =
     deps.cloudflare ??
     createCloudflareClient({
       baseUrl: config.cloudflare.baseUrl,
-      auth: requireCloudflareAuth(config),
+      auth,
       timeoutMs: config.cloudflare.timeoutMs,
       redact: makeRedactor(configSecrets(config)),
       now: clock,
@@ -74,6 +80,9 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
   const guard = makeCloudflareGuard({
     redis,
     prefix: config.queuePrefix,
+    identity: cloudflareIdentity(config.cloudflare.baseUrl, auth),
+    timeoutMs: config.cloudflare.timeoutMs,
+    pausedFor: () => deps.pause.remainingMs(),
     cloudflare,
     sql,
     clock,
@@ -97,6 +106,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
   const record = groupCommit((items: ObservationToRecord[]) => recordObservations(sql, items, settings), {
     maxBatch: RECORD_BATCH_MAX,
     maxConcurrent: RECORD_WRITES_IN_FLIGHT,
+    key: (item) => item.inviteId,
   });
   const processor = makePollInvite({
     cloudflare,

@@ -6,7 +6,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 
 export interface ThrottleDeps {
-  pauseAll(ms: number): Promise<void>;
+  pauseAll(ms: number, reason: "budget"): Promise<void>;
   /** Our own gap between requests, to judge whether Cloudflare's remaining quota calls for slowing down. */
   spacingMs: number;
   metrics: Pick<Metrics, "rateLimitPause" | "cloudflareRemaining">;
@@ -23,14 +23,14 @@ export function makeThrottle(deps: ThrottleDeps): (answer: FetchOutcome | ListOu
     if (answer.rateLimit) deps.metrics.cloudflareRemaining(answer.rateLimit);
     if (answer.kind === "rate-limited") {
       const pause = pauseAfter429(answer.retryAfterMs, answer.rateLimit);
-      await deps.pauseAll(pause);
+      await deps.pauseAll(pause, "budget");
       deps.metrics.rateLimitPause("429");
       deps.logger.warn({ pauseMs: pause }, "Cloudflare answered 429: every worker pauses");
       throw new RateLimitError();
     }
     const slowdown = slowdownFromRateLimit(answer.rateLimit, deps.spacingMs);
     if (slowdown > 0) {
-      await deps.pauseAll(slowdown);
+      await deps.pauseAll(slowdown, "budget");
       deps.metrics.rateLimitPause("ratelimit_header");
       deps.logger.info({ remaining: answer.rateLimit?.remaining, pauseMs: slowdown }, "Cloudflare quota is running low: slowing down");
     }

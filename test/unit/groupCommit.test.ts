@@ -76,3 +76,22 @@ describe("groupCommit", () => {
     expect(await Promise.all(all)).toEqual(["wrote a", "wrote b", "wrote c", "wrote d", "wrote e"]);
   });
 });
+
+describe("groupCommit with a key", () => {
+  it("never puts two calls of one key in a write, and keeps their order", async () => {
+    const writes: string[][] = [];
+    let release: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const write = async (items: string[]) => {
+      writes.push(items);
+      if (writes.length === 1) await blocked;
+      return items.map((i) => `${i}!`);
+    };
+    const record = groupCommit(write, { maxBatch: 10, maxConcurrent: 1, key: (item: string) => item.split(":")[0]! });
+    const first = record("a:1");
+    const rest = [record("a:2"), record("b:1"), record("a:3"), record("c:1")];
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual(["a:1!", "a:2!", "b:1!", "a:3!", "c:1!"]);
+    expect(writes).toEqual([["a:1"], ["a:2", "b:1", "c:1"], ["a:3"]]);
+  });
+});

@@ -85,7 +85,9 @@ const scenario = parseScenario(
   },
   "demo scenario",
 );
-playScenario(cloudflare, scenario, new Date());
+// The invites now; their timeline once the daemon has seen each of them (below), so a slow start (a cold tsx cache
+// on a fresh clone, a busy machine) cannot make it meet an invite already changed, which would raise nothing.
+playScenario(cloudflare, { ...scenario, timeline: [] }, new Date());
 say(`Cloudflare simulator on ${cloudflare.baseUrl}; Slack webhook simulator ready.`);
 
 say("registering 5 invites through the seed script ...");
@@ -118,7 +120,13 @@ const daemon = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "s
     ...(process.env.npm_lifecycle_event ? { npm_lifecycle_event: process.env.npm_lifecycle_event } : {}),
   },
 });
-say("daemon started (invite-monitor start): watching ... the alerts a Slack channel would receive appear below.\n");
+const firstSeenBy = Date.now() + 60_000;
+while (Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM tracked_invite WHERE effective_status IS NOT NULL`)[0]!.n) < 5) {
+  if (daemon.exitCode !== null || Date.now() > firstSeenBy) fail("the daemon did not observe the 5 invites within 60 s");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+playScenario(cloudflare, { ...scenario, invites: [] }, new Date());
+say("daemon started (invite-monitor start) and has seen every invite: the alerts a Slack channel would receive appear below.\n");
 
 const kinds = ["accepted", "rejected", "expires", "expired", "gone"];
 const allSeen = () => kinds.every((k) => (seen.get(k) ?? 0) > 0) && (seen.get("expired") ?? 0) >= 2;

@@ -110,3 +110,35 @@ export function credentialsAlert(kind: "credentials_rejected" | "credentials_res
     },
   };
 }
+
+/**
+ * "📨 New invitation": an invitation the list showed that nobody tracked yet (TRACK_DISCOVERED). Keyed by the invite,
+ * so however many cycles, restarts or daemons see it, it is announced once.
+ */
+export function discoveredAlert(inviteId: string, fields: InviteFields, now: Date): AlertDraft {
+  return {
+    dedupKey: `invite:${inviteId}:discovered`,
+    kind: "discovered",
+    inviteId,
+    content: {
+      kind: "discovered",
+      inviteId,
+      label: DISCOVERED_LABEL,
+      invitedMemberEmail: fields.invitedMemberEmail,
+      organizationName: fields.organizationName,
+      organizationId: fields.organizationId,
+      roles: fields.roles,
+      invitedBy: fields.invitedBy,
+      invitedOn: fields.invitedOn?.toISOString() ?? null,
+      expiresOn: fields.expiresOn?.toISOString() ?? null,
+      oldStatus: null,
+      newStatus: fields.apiStatus,
+      thresholdMs: null,
+      detail: null,
+      occurredAt: now.toISOString(),
+    },
+  };
+}
+
+/** The label a discovered invitation is tracked under. */
+export const DISCOVERED_LABEL = "discovered";

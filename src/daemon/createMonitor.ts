@@ -11,9 +11,10 @@ import { createNotifier } from "../notifier/createNotifier.js";
 import type { DeliverResult } from "../notifier/deliverOnce.js";
 import { cloudflareIdentity, readIncident, type Incident } from "../polling/incidents.js";
 import { createPollWorker } from "../polling/createPollWorker.js";
+import type { ListResult } from "../polling/observeList.js";
 import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/budget.js";
 import { createSchedulerWorker, PRUNE_EVERY_MS, PRUNE_JOB } from "../scheduling/createSchedulerWorker.js";
-import { createQueues } from "../scheduling/queues.js";
+import { createQueues, LIST_JOB } from "../scheduling/queues.js";
 import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
 import type { Db } from "../storage/db.js";
 import { pruneAlerts } from "../storage/pruneAlerts.js";
@@ -54,6 +55,8 @@ export interface Monitor {
   stop(): Promise<void>;
   /** The open credentials or routing incident, shared by every process (for /readyz). */
   cloudflareIncident(): Promise<Incident | null>;
+  /** One list cycle, now (the scheduler queues one every LIST_INTERVAL); needs the worker role started. */
+  listOnce(): Promise<ListResult>;
   /** Reads the gauges' Postgres and queue figures now (start() does it every METRICS_REFRESH). */
   refreshGauges(): Promise<void>;
   /** How late the most overdue invite was at the last reading, and whether polling is behind; null before one. */
@@ -85,6 +88,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   let stopping: Promise<void> | null = null;
   let startedRoles: readonly Role[] = [];
   let rewriteTimer: NodeJS.Timeout | undefined;
+  let observeList: (() => Promise<ListResult>) | null = null;
 
   const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
   const pruneOnce = () => pruneAlerts(db, new Date(clock().getTime() - config.alerts.retentionMs));
@@ -98,6 +102,14 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       // A Job Scheduler is keyed by id: every replica upserting "sweep" shares one schedule.
       await queues.sweep.upsertJobScheduler("sweep", { every: config.polling.sweepIntervalMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
       await queues.sweep.upsertJobScheduler(PRUNE_JOB, { every: PRUNE_EVERY_MS }, { name: PRUNE_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    }
+    if (startedRoles.includes("scheduler")) {
+      // One list per LIST_INTERVAL for the whole deployment, however many schedulers run.
+      if (config.cloudflare.list) {
+        await queues.poll.upsertJobScheduler(LIST_JOB, { every: config.cloudflare.listIntervalMs }, { name: LIST_JOB, opts: { removeOnComplete: true, removeOnFail: 100, attempts: 1 } });
+      } else {
+        await queues.poll.removeJobScheduler(LIST_JOB);
+      }
     }
     if (startedRoles.includes("notifier")) {
       // One tick at a time across every notifier process, one tick per interval: Slack's one message a second.
@@ -129,6 +141,10 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     notifyOnce: notifier.notifyOnce,
     cloudflareIncident: async () => (identity ? readIncident(redis, prefix, identity) : null),
     refreshGauges: () => gauges.refreshOnce(),
+    async listOnce() {
+      if (!observeList) throw new Error("listOnce needs the worker role: start(['worker']) first");
+      return observeList();
+    },
     schedule: () => gauges.schedule(),
     async start(roles) {
       startedRoles = roles;
@@ -137,6 +153,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       if (roles.includes("worker")) {
         const poll = createPollWorker({ config, sql: deps.sql, redis, queue: queues.poll, pause: pollPause, budgetPause, rate, limiter, logger, clock, metrics, random: deps.random ?? Math.random, cloudflare: deps.cloudflare });
         startWorker(poll.worker);
+        observeList = poll.observeList;
+        if (!config.cloudflare.list) metrics.listMode("off");
         // A restart is often the fix (a corrected URL or token): judge an open incident now, not when its pause ends.
         // Its pause is lifted only when no 429 or low quota holds everyone off too.
         if ((await poll.guard.recheck().catch(() => false)) && (await budgetPause.remainingMs()) === 0) {
@@ -156,6 +174,8 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const counts = await queues.poll.getJobCounts("waiting", "active", "delayed", "prioritized");
+        // The list's Job Scheduler always holds its next run, delayed: that is not work left to do.
+        if (startedRoles.includes("scheduler") && config.cloudflare.list) counts.delayed = Math.max(0, (counts.delayed ?? 0) - 1);
         if (Object.values(counts).every((n) => n === 0)) return;
         if (Date.now() > deadline) throw new Error(`poll queue did not drain within ${timeoutMs} ms: ${JSON.stringify(counts)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -94,6 +94,8 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
       http: http.url,
       cloudflare: config.cloudflare.baseUrl,
       auth: config.cloudflare.auth?.kind ?? "none",
+      observe: config.cloudflare.list ? `GET /user/invites every ${formatDuration(config.cloudflare.listIntervalMs)}, then GET /user/invites/{id} for the rest` : "GET /user/invites/{id} for each invite (CLOUDFLARE_LIST=off)",
+      trackDiscovered: config.cloudflare.trackDiscovered,
       budget: `${(rate * 60).toFixed(1)} requests/min (${config.cloudflare.budgetShare} of ${config.cloudflare.rateLimit} per ${formatDuration(config.cloudflare.rateWindowMs)})`,
       limiter: limiterFor(rate),
       pollInterval: formatDuration(config.polling.intervalMs),

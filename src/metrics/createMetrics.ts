@@ -17,6 +17,12 @@ export interface Metrics {
   cloudflareRemaining(state: RateLimitState): void;
   /** A job failed on our own side (Postgres or Redis unreachable): its work is retried or queued again. */
   jobFailed(queue: string): void;
+  /** One list cycle ended: "listed", or "failed" (the invites are then polled one by one). */
+  listFinished(outcome: "listed" | "failed"): void;
+  /** Invites observed (a 200 for them), and through which endpoint. */
+  observed(via: "list" | "get", count: number): void;
+  /** How invites are observed: "list" with the list call working, "fallback" while it fails, "off" when disabled. */
+  listMode(mode: "list" | "fallback" | "off"): void;
   /** A background reading of Postgres (see gaugeRefresher.ts), at `at`. */
   postgresRead(counts: MonitorCounts, at: Date): void;
   /** A background reading of the queues. */
@@ -44,6 +50,8 @@ export function createMetrics(): Metrics {
   const alerts = counter("invite_monitor_alerts_total", "Alerts by kind and delivery outcome", ["kind", "outcome"]);
   const ambiguous = counter("invite_monitor_alerts_ambiguous_total", "Slack sends that got no answer after the request was written (timeout, reset): sent again, so possibly shown twice");
   const pauses = counter("invite_monitor_rate_limit_pauses_total", "Times every poll worker was paused, by reason", ["reason"]);
+  const listCalls = counter("invite_monitor_list_calls_total", "List cycles (GET /user/invites, every page) by outcome", ["outcome"]);
+  const observations = counter("invite_monitor_observations_total", "Invites observed from a 200, by the endpoint that answered: list or get", ["via"]);
   const jobFailures = counter("invite_monitor_job_failures_total", "Jobs that failed on our own infrastructure (Postgres or Redis unreachable), by queue; the work is retried", ["queue"]);
 
   // Registered at their first reading: until then they are absent, not zero.
@@ -62,6 +70,7 @@ export function createMetrics(): Metrics {
   const overdue = lazy("invite_monitor_oldest_overdue_seconds", "How long the most overdue active invite has waited past its check time (0 when none is overdue)");
   const readAt = lazy("invite_monitor_postgres_read_timestamp_seconds", "When the invite and alert gauges were last read from Postgres (they go stale while it is down)");
   const queueJobs = lazy("invite_monitor_queue_jobs", "Jobs in each queue by state", ["queue", "state"]);
+  const mode = lazy("invite_monitor_list_mode", "1 for how invites are observed now: list, fallback (the list fails: one GET per invite) or off", ["mode"]);
   const quotaNames = new Set<string>();
 
   return {
@@ -87,6 +96,18 @@ export function createMetrics(): Metrics {
     },
     jobFailed(queue) {
       jobFailures.inc({ queue });
+    },
+    listFinished(outcome) {
+      listCalls.inc({ outcome });
+      const gauge = mode();
+      for (const m of ["list", "fallback", "off"]) gauge.set({ mode: m }, (outcome === "listed" ? "list" : "fallback") === m ? 1 : 0);
+    },
+    observed(via, count) {
+      if (count > 0) observations.inc({ via }, count);
+    },
+    listMode(value) {
+      const gauge = mode();
+      for (const m of ["list", "fallback", "off"]) gauge.set({ mode: m }, m === value ? 1 : 0);
     },
     postgresRead(counts, at) {
       const byStatus = invites();

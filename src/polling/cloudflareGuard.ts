@@ -29,8 +29,11 @@ export interface GuardDeps {
   timeoutMs: number;
   /** Holds every worker of every process off for this long; also how a probe pays for its request. */
   pauseAll(ms: number, reason: PauseReason): Promise<void>;
-  /** How long the shared pause still lasts (0 when none): no probe is sent during one. */
-  pausedFor(): Promise<number>;
+  /**
+   * How long a budget pause (a 429, low quota) still lasts: no probe is sent during one. Not the whole pause: a
+   * probe's own payment, or the incident it is judging, must not stop the probe that follows.
+   */
+  budgetPausedFor(): Promise<number>;
   /** Our own gap between requests: the price of one probe. */
   spacingMs: number;
   /** Reads the quota headers of an answer; throws RateLimitError (after pausing) on a 429. */
@@ -100,7 +103,7 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     const known = await readVerdict(kind);
     if (known) return known;
     // During a pause nothing reaches Cloudflare, a probe included: the job comes back when the pause is over.
-    if ((await deps.pausedFor()) > 0) throw new RateLimitError();
+    if ((await deps.budgetPausedFor()) > 0) throw new RateLimitError();
     const token = `${process.pid}-${Math.random()}`;
     if ((await redis.set(keys.lock(kind), token, "PX", lockMs, "NX")) !== "OK") return waitForVerdict(kind);
     try {

@@ -9,11 +9,12 @@ import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
 import { makeRedactor } from "../lib/redact.js";
 import type { Metrics } from "../metrics/createMetrics.js";
-import type { PollJobData } from "../scheduling/queues.js";
+import { LIST_JOB, pollJobId, type PollJobData } from "../scheduling/queues.js";
 import { deferInvite } from "../storage/deferInvite.js";
 import type { Sql } from "../storage/sqlPool.js";
 import { makeCloudflareGuard, type CloudflareGuard, type PauseReason } from "./cloudflareGuard.js";
 import { cloudflareIdentity } from "./incidents.js";
+import { makeObserveList, type ListResult } from "./observeList.js";
 import { makePollInvite, type PollResult } from "./pollInvite.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
 import { makeThrottle } from "./throttle.js";
@@ -51,7 +52,7 @@ const RECORD_BATCH_MAX = 64;
 const RECORD_WRITES_IN_FLIGHT = 1;
 
 /** Builds this process's poll worker: the Cloudflare client, the guard, the batched writer and the BullMQ Worker. */
-export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJobData, PollResult>; guard: CloudflareGuard } {
+export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJobData, PollResult | ListResult>; guard: CloudflareGuard; observeList: () => Promise<ListResult> } {
   const { config, sql, redis, queue, logger, clock, metrics } = deps;
   const spacingMs = 1000 / deps.rate;
 
@@ -82,7 +83,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     prefix: config.queuePrefix,
     identity: cloudflareIdentity(config.cloudflare.baseUrl, auth),
     timeoutMs: config.cloudflare.timeoutMs,
-    pausedFor: () => deps.pause.remainingMs(),
+    budgetPausedFor: () => deps.budgetPause.remainingMs(),
     cloudflare,
     sql,
     clock,
@@ -120,7 +121,27 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     intervalMs: config.polling.intervalMs,
     metrics,
   });
-  const worker = new Worker<PollJobData, PollResult>(queue.name, processor, {
+  const observeList = makeObserveList({
+    cloudflare,
+    guard,
+    throttle,
+    pause: deps.pause,
+    pauseAll,
+    spacingMs,
+    sql,
+    redis,
+    listedKey: `${config.queuePrefix}:listed-ids:${cloudflareIdentity(config.cloudflare.baseUrl, auth)}`,
+    settings,
+    trackDiscovered: config.cloudflare.trackDiscovered,
+    clock,
+    logger,
+    metrics,
+    async dropQueuedPoll(inviteId, dueAt) {
+      await queue.remove(pollJobId(inviteId, dueAt.getTime()));
+    },
+  });
+  // The list runs on the poll queue, so it takes its turn in the same global limiter as every poll.
+  const worker = new Worker<PollJobData, PollResult | ListResult>(queue.name, (job) => (job.name === LIST_JOB ? observeList() : processor(job)), {
     connection: redis,
     prefix: config.queuePrefix,
     concurrency: config.polling.concurrency,
@@ -129,5 +150,5 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     lockDuration: POLL_LOCK_MS,
     stalledInterval: POLL_LOCK_MS,
   });
-  return { worker, guard };
+  return { worker, guard, observeList };
 }

@@ -26,7 +26,7 @@ export interface PollDeps {
   logger: Logger;
   /** How long a deferred invite waits (POLL_INTERVAL). */
   intervalMs: number;
-  metrics: Pick<Metrics, "pollFinished">;
+  metrics: Pick<Metrics, "pollFinished" | "observed">;
 }
 
 export type PollResult = { outcome: string; snapshot: boolean };
@@ -64,6 +64,7 @@ export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promi
     switch (outcome.kind) {
       case "invite":
         await deps.guard.noteHealthy(now);
+        deps.metrics.observed("get", 1);
         return { kind: "invite", fields: outcome.fields, payload: outcome.payload };
       case "not-found":
         return { kind: "not-found", error: outcome.message, lastHealthyAt: await deps.guard.judgeNotFound(now) };

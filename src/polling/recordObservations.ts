@@ -1,4 +1,5 @@
 import { InviteMonitorError } from "../lib/errors.js";
+import { onlyTimesMoved } from "../observations/onlyTimesMoved.js";
 import { planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../observations/planObservation.js";
 import { readInviteStates, writeInviteStates, type InviteWrite } from "../storage/inviteStateRows.js";
 import type { Sql } from "../storage/sqlPool.js";
@@ -45,7 +46,8 @@ export async function recordObservations(sql: Sql, items: readonly ObservationTo
         results[index] = plan;
         if (plan.kind !== "write") continue;
         planned.push(index);
-        writes.push({ inviteId, version: row.version, next: plan.next, snapshot: plan.snapshot, alerts: plan.alerts, observedAt: now });
+        const timesOnly = plan.snapshot === null && plan.alerts.length === 0 && onlyTimesMoved(row.invite, plan.next);
+        writes.push({ inviteId, version: row.version, next: plan.next, snapshot: plan.snapshot, alerts: plan.alerts, observedAt: now, timesOnly });
       }
       const written = await writeInviteStates(sql, writes);
       pending = planned.filter((index) => !written.has(items[index]!.inviteId));

@@ -6,6 +6,9 @@ export const POLL_QUEUE = "poll";
 /** Notifier ticks: one message per tick, one tick at a time across all processes. */
 export const NOTIFY_QUEUE = "notify";
 
+/** The list cycle's job, on the poll queue (the global limiter counts every job on its queue: the list is one request). */
+export const LIST_JOB = "list";
+
 export interface PollJobData {
   inviteId: string;
   /** The next_check_at this job serves, in epoch ms; part of the job id. */

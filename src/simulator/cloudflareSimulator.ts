@@ -41,6 +41,13 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Serves ids never set with this invite instead of 404: for load with many invites. */
   defaultInvite?: (id: string) => Record<string, unknown>;
+  /**
+   * Whether GET /user/invites also lists invitations that are no longer pending (accepted, rejected, expired).
+   * Cloudflare does not document which it does, so both must work. Default true.
+   */
+  listNonPending?: boolean;
+  /** Pages GET /user/invites by this many, with `result_info` and `?page=`; unset: one page, as the SDK expects. */
+  listPageSize?: number;
 }
 
 export interface CloudflareSimulator {
@@ -136,7 +143,7 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
 
     if (!inviteId) {
       if (req.method !== "GET") return send(res, { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) }, slow);
-      return send(res, { status: 200, body: envelope(true, [...invites.values()]) }, slow);
+      return send(res, listAnswer(req.url ?? ""), slow);
     }
     let invite = invites.get(inviteId);
     if (!invite && options.defaultInvite && /^[0-9a-f]{32}$/.test(inviteId)) {
@@ -159,6 +166,17 @@ export async function startCloudflareSimulator(options: SimulatorOptions = {}): 
     if (req.method !== "GET") return { status: 405, body: envelope(false, null, [{ code: 10405, message: "Method not allowed" }]) };
     if (verify && !req.headers.authorization) return { status: 400, body: envelope(false, null, [{ code: 6003, message: "Invalid request headers" }]) };
     return { status: 200, body: envelope(true, verify ? { id: "simulated-token", status: "active" } : { id: "simulated-user", email: "user@example.com" }) };
+  }
+
+  function listAnswer(url: string): ScriptedResponse {
+    const listed = [...invites.values()].filter((invite) => options.listNonPending !== false || invite.status === "pending");
+    const size = options.listPageSize;
+    if (!size) return { status: 200, body: envelope(true, listed) };
+    const page = Math.max(1, Number(new URL(url, "http://sim").searchParams.get("page") ?? 1) || 1);
+    const total_pages = Math.max(1, Math.ceil(listed.length / size));
+    const result_info = { page, per_page: size, count: 0, total_count: listed.length, total_pages };
+    const slice = listed.slice((page - 1) * size, page * size);
+    return { status: 200, body: { ...envelope(true, slice), result_info: { ...result_info, count: slice.length } } };
   }
 
   function authorized(req: IncomingMessage): boolean {

@@ -20,6 +20,8 @@ export interface InviteWrite {
   alerts: readonly AlertDraft[];
   /** When the observation was made: the alerts' created_at. */
   observedAt: Date;
+  /** Only last_checked_at and next_check_at differ from the row as read (an identical answer): two columns are written. */
+  timesOnly: boolean;
 }
 
 /** Reads the invites with these ids, in one round trip. Missing ids are simply absent. */
@@ -30,16 +32,26 @@ export async function readInviteStates(sql: Sql, ids: readonly string[]): Promis
 
 /**
  * Writes planned states in one statement, so all of it or none of it lands: each invite's row, its snapshot and its
- * alerts (the outbox), so an alert exists exactly when its cause was recorded. Rows travel as one JSON parameter, so
- * a batch costs one round trip whatever its size. Returns the ids written; a row another writer changed since it
+ * alerts (the outbox), so an alert exists exactly when its cause was recorded. Rows travel as one JSON parameter (the
+ * rows that only moved their check times as four arrays), so a batch costs one round trip whatever its size. Returns the ids written; a row another writer changed since it
  * was read is left alone, for the caller to read and plan again.
  */
 export async function writeInviteStates(sql: Sql, writes: readonly InviteWrite[]): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
-  const rows = writes.map((w) => ({ id: w.inviteId, version: w.version, ...toRow(w.next) }));
-  const snapshots = writes.flatMap((w) => (w.snapshot ? [snapshotRecord(w.inviteId, w.snapshot)] : []));
-  const alerts = writes.flatMap((w) => w.alerts.map((a) => alertRecord(a, w.observedAt)));
-  const { rows: written } = await sql.query<{ id: string }>(WRITE_SQL, [JSON.stringify(rows), JSON.stringify(snapshots), JSON.stringify(alerts)]);
+  const full = writes.filter((w) => !w.timesOnly);
+  const times = writes.filter((w) => w.timesOnly);
+  const rows = full.map((w) => ({ id: w.inviteId, version: w.version, ...toRow(w.next) }));
+  const snapshots = full.flatMap((w) => (w.snapshot ? [snapshotRecord(w.inviteId, w.snapshot)] : []));
+  const alerts = full.flatMap((w) => w.alerts.map((a) => alertRecord(a, w.observedAt)));
+  const { rows: written } = await sql.query<{ id: string }>(WRITE_SQL, [
+    JSON.stringify(rows),
+    JSON.stringify(snapshots),
+    JSON.stringify(alerts),
+    times.map((w) => w.inviteId),
+    times.map((w) => w.version),
+    times.map((w) => w.next.lastCheckedAt),
+    times.map((w) => w.next.nextCheckAt),
+  ]);
   return new Set(written.map((w) => w.id));
 }
 
@@ -176,5 +188,12 @@ const WRITE_SQL = `
       payload jsonb, changed_fields text[], changes jsonb, first boolean)
     WHERE s.invite_id IN (SELECT id FROM updated)
   ),
-  alerts AS (${insertAlertsSql("$3", "WHERE a.invite_id IN (SELECT id FROM updated)")})
-  SELECT id FROM updated`;
+  alerts AS (${insertAlertsSql("$3", "WHERE a.invite_id IN (SELECT id FROM updated)")}),
+  -- An identical answer moves two columns: a few bytes a row instead of the whole row as JSON.
+  touched AS (
+    UPDATE tracked_invite t SET last_checked_at = v.last_checked_at, next_check_at = v.next_check_at
+    FROM unnest($4::char(32)[], $5::text[], $6::timestamptz[], $7::timestamptz[]) AS v(id, version, last_checked_at, next_check_at)
+    WHERE t.id = v.id AND t.xmin::text = v.version
+    RETURNING t.id
+  )
+  SELECT id FROM updated UNION ALL SELECT id FROM touched`;

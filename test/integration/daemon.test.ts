@@ -71,7 +71,8 @@ async function started(env: Record<string, string>, args = ["start"]): Promise<{
 describe("acceptance 2: graceful shutdown", () => {
   it("exits 0 on SIGTERM mid-poll, letting in-flight polls finish, and the rest run after a restart", async () => {
     const ids = await setUp(6, 1_500);
-    const env = envFor({ WORKER_CONCURRENCY: "2" });
+    // Per-invite polls, so that "in flight at the signal" means some invites and not the others.
+    const env = envFor({ WORKER_CONCURRENCY: "2", CLOUDFLARE_LIST: "off" });
     const { daemon } = await started(env);
     await waitUntil(() => sim!.requests.length >= 1);
 
@@ -106,7 +107,7 @@ describe("acceptance 3: metrics and readiness", () => {
   it("serves Prometheus text whose counters move as polls and alerts happen", async () => {
     const ids = await setUp(3);
     slack = await startSlackSimulator();
-    const { url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0", METRICS_REFRESH: "1s" }));
+    const { url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0", METRICS_REFRESH: "1s", CLOUDFLARE_LIST: "off" }));
     await waitUntil(async () => (await database!.db.trackedInvite.count({ where: { lastCheckedAt: null } })) === 0);
     // The gauges are read in the background (METRICS_REFRESH): wait for a reading that has seen the polls.
     const scrape = async () => parsePrometheusText(await (await fetch(`${url}/metrics`)).text());

@@ -32,6 +32,34 @@ describe("the simulator speaks the real API: the official cloudflare SDK against
   });
 });
 
+describe("the list, as the official SDK reads it (client.user.invites.list(), a single page)", () => {
+  it.each([
+    { listNonPending: true, expected: ["pending", "accepted", "rejected"] },
+    { listNonPending: false, expected: ["pending"] },
+  ])("lists non-pending invites too: $listNonPending", async ({ listNonPending, expected }) => {
+    sim = await startCloudflareSimulator({ auth: { token: TOKEN }, listNonPending });
+    ["pending", "accepted", "rejected"].forEach((status, i) => sim!.setInvite(inviteFixture(inviteId(i + 1), { status })));
+    const client = new Cloudflare({ apiToken: TOKEN, baseURL: sim.baseUrl, maxRetries: 0 });
+    const statuses = [];
+    for await (const item of client.user.invites.list()) statuses.push(item.status);
+    expect(statuses).toEqual(expected);
+  });
+
+  it("honours the same faults and rate rule on the list as on the get endpoint", async () => {
+    sim = await startCloudflareSimulator({ auth: { token: TOKEN }, rateLimit: { limit: 2, windowMs: 60_000 } });
+    sim.setInvite(inviteFixture(inviteId(1)));
+    const client = new Cloudflare({ apiToken: TOKEN, baseURL: sim.baseUrl, maxRetries: 0 });
+    const list = async () => {
+      const ids = [];
+      for await (const item of client.user.invites.list()) ids.push(item.id);
+      return ids;
+    };
+    expect(await list()).toEqual([inviteId(1)]);
+    expect(await list()).toEqual([inviteId(1)]);
+    await expect(list()).rejects.toBeInstanceOf(Cloudflare.RateLimitError);
+  });
+});
+
 describe("scenarios", () => {
   it("plays a timeline: a status change, a vanishing invite, a 429 with rate headers, a 500 and a slow answer", async () => {
     sim = await startCloudflareSimulator();

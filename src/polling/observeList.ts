@@ -1,0 +1,144 @@
+import { RateLimitError } from "bullmq";
+import type { Redis } from "ioredis";
+import { DISCOVERED_LABEL, discoveredAlert } from "../alerts/decideAlerts.js";
+import type { CloudflareClient, ListOutcome } from "../cloudflare/cloudflareClient.js";
+import { readInviteList } from "../cloudflare/readInviteList.js";
+import type { InviteFields } from "../invites/inviteState.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { Pause } from "../lib/makePause.js";
+import type { Metrics } from "../metrics/createMetrics.js";
+import type { PlanSettings } from "../observations/planObservation.js";
+import { dueAmong, makeDue, trackDiscovered } from "../storage/listBookkeeping.js";
+import type { Sql } from "../storage/sqlPool.js";
+import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
+import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
+
+export interface ListDeps {
+  cloudflare: CloudflareClient;
+  guard: CloudflareGuard;
+  throttle(answer: ListOutcome): Promise<void>;
+  pause: Pause;
+  pauseAll(ms: number, reason: PauseReason): Promise<void>;
+  /** Our own gap between requests: what each page after the first costs. */
+  spacingMs: number;
+  sql: Sql;
+  redis: Redis;
+  /** The Redis key that holds the ids of the previous list. */
+  listedKey: string;
+  settings: PlanSettings;
+  trackDiscovered: boolean;
+  clock: Clock;
+  logger: Logger;
+  metrics: Pick<Metrics, "listFinished" | "observed">;
+  /** Removes the queued poll of an invite for this due time, if it has not started: the list has just observed it. */
+  dropQueuedPoll(inviteId: string, dueAt: Date): Promise<void>;
+}
+
+export type ListResult =
+  | { outcome: "listed"; listed: number; changed: number; confirming: number; discovered: number; pages: number }
+  | { outcome: "failed"; reason: string };
+
+/** Observations per write statement, as for polls (BENCHMARKS.md, row 1): bounds one statement's JSON parameter. */
+const RECORD_CHUNK = 500;
+
+/**
+ * One list cycle: GET /user/invites (every page, each paid for out of the budget), and every tracked invite it shows
+ * observed from it through the same plan and write as a GET would, in batches: an unchanged invite costs no request
+ * of its own. The get endpoint stays the authority for the rest: an invite that dropped out of the list since the
+ * previous one (accepted, rejected, expired, removed), or whose entry is unclear, is made due so the sweep asks about
+ * it. A list that fails changes nothing: each invite is then polled on its own schedule, as without the list.
+ */
+export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
+  let failing = false;
+
+  async function readAllPages(): Promise<{ pages: ReturnType<typeof readInviteList>[]; now: Date } | { failed: string }> {
+    const pages: ReturnType<typeof readInviteList>[] = [];
+    for (let page = 1; ; ) {
+      const outcome = await deps.cloudflare.listInvites(page);
+      await deps.throttle(outcome);
+      if (outcome.kind !== "list") return { failed: outcome.kind === "rate-limited" ? "rate limited" : outcome.message };
+      const read = readInviteList(outcome.invites, outcome.resultInfo, page);
+      pages.push(read);
+      if (read.nextPage === null) return { pages, now: deps.clock() };
+      page = read.nextPage;
+      // Each further page is one more request: the others are held off for its share of the budget, and the pages
+      // themselves keep to the same pace.
+      await deps.pauseAll(deps.spacingMs, "payment");
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(deps.spacingMs)));
+    }
+  }
+
+  return async () => {
+    await deps.guard.beforeRequest();
+    if ((await deps.pause.remainingMs()) > 0) throw new RateLimitError();
+    const read = await readAllPages();
+    if ("failed" in read) {
+      deps.metrics.listFinished("failed");
+      if (!failing) deps.logger.warn({ error: read.failed }, "GET /user/invites failed: each invite is polled on its own schedule until it works again");
+      failing = true;
+      return { outcome: "failed", reason: read.failed };
+    }
+    if (failing) deps.logger.info("GET /user/invites works again: listed invites are observed from it");
+    failing = false;
+    const { now } = read;
+    await deps.guard.noteHealthy(now);
+
+    const listed = new Map<string, { fields: InviteFields; payload: Record<string, unknown> }>();
+    const unclear = new Set<string>();
+    for (const page of read.pages) {
+      for (const [id, entry] of page.listed) listed.set(id, entry);
+      for (const id of page.unclear) unclear.add(id);
+    }
+    for (const id of unclear) listed.delete(id);
+
+    const observe = (ids: Iterable<string>): ObservationToRecord[] =>
+      [...ids].map((id) => ({ inviteId: id, observation: { kind: "invite", ...listed.get(id)! }, now }));
+    // Invites the sweep may already have queued: once the list has observed them, those polls would only spend budget.
+    const queuedBefore = await dueAmong(deps.sql, [...listed.keys()], now);
+    let changed = 0;
+    const untracked: string[] = [];
+    const record = async (items: ObservationToRecord[]) => {
+      for (let start = 0; start < items.length; start += RECORD_CHUNK) {
+        const chunk = items.slice(start, start + RECORD_CHUNK);
+        const results = await recordObservations(deps.sql, chunk, deps.settings);
+        results.forEach((result, i) => {
+          if (result.kind === "untracked") untracked.push(chunk[i]!.inviteId);
+          else if (result.kind === "write" && result.snapshot) changed += 1;
+        });
+      }
+    };
+    await record(observe(listed.keys()));
+
+    let discovered = 0;
+    if (deps.trackDiscovered && untracked.length > 0) {
+      const drafts = untracked.map((id) => discoveredAlert(id, listed.get(id)!.fields, now));
+      const added = await trackDiscovered(deps.sql, drafts, DISCOVERED_LABEL, now);
+      discovered = added.length;
+      if (added.length > 0) deps.logger.info({ invites: added.length }, "tracking invitations discovered in the list");
+      await record(observe(added));
+    }
+
+    await Promise.all(queuedBefore.map((due) => deps.dropQueuedPoll(due.id, due.nextCheckAt).catch(() => {})));
+
+    const present = new Set([...listed.keys(), ...unclear]);
+    const previous = await deps.redis.smembers(deps.listedKey);
+    const droppedOut = previous.filter((id) => !present.has(id));
+    const confirming = await makeDue(deps.sql, [...droppedOut, ...unclear], now);
+    await replaceSet(deps.redis, deps.listedKey, [...present]);
+
+    deps.metrics.listFinished("listed");
+    deps.metrics.observed("list", listed.size - untracked.length + discovered);
+    return { outcome: "listed", listed: listed.size, changed, confirming, discovered, pages: read.pages.length };
+  };
+}
+
+/** Replaces the set in one step, so a concurrent reader never sees it half written. */
+async function replaceSet(redis: Redis, key: string, members: string[]): Promise<void> {
+  const next = `${key}:next`;
+  const chain = redis.multi().del(next);
+  for (let start = 0; start < members.length; start += 1_000) chain.sadd(next, ...members.slice(start, start + 1_000));
+  if (members.length > 0) chain.rename(next, key);
+  else chain.del(key);
+  await chain.exec();
+}

@@ -1,0 +1,44 @@
+import type { AlertDraft } from "../alerts/alertTypes.js";
+import { alertRecord, insertAlertsSql } from "./alertRows.js";
+import type { Sql } from "./sqlPool.js";
+
+/**
+ * Brings the check of these invites forward to `now` (never back), so the sweep asks the get endpoint about them:
+ * an invite that dropped out of the list, or whose entry there was unclear. Returns how many were due.
+ */
+export async function makeDue(sql: Sql, inviteIds: readonly string[], now: Date): Promise<number> {
+  if (inviteIds.length === 0) return 0;
+  const result = await sql.query("UPDATE tracked_invite SET next_check_at = $2 WHERE id = ANY($1::char(32)[]) AND active AND next_check_at > $2", [inviteIds, now]);
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Tracks invitations that nobody tracked yet, labelled, with the alert that announces each, in one statement: an
+ * invite is never tracked without its alert (a crash in between would lose the announcement for good). One that
+ * is already tracked, or untracked, is left alone. Returns the ids it added.
+ */
+export async function trackDiscovered(sql: Sql, drafts: readonly AlertDraft[], label: string, now: Date): Promise<string[]> {
+  if (drafts.length === 0) return [];
+  const { rows } = await sql.query<{ id: string }>(
+    `WITH added AS (
+       INSERT INTO tracked_invite (id, label, added_at, next_check_at)
+       SELECT id, $2, $3, $3 FROM unnest($1::char(32)[]) AS input(id)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ),
+     alerts AS (${insertAlertsSql("$4", "WHERE a.invite_id IN (SELECT id FROM added)")})
+     SELECT id FROM added`,
+    [drafts.map((d) => d.inviteId), label, now, JSON.stringify(drafts.map((d) => alertRecord(d, now)))],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Which of these invites are due now, with the check they are due for (the part of a queued poll's job id). */
+export async function dueAmong(sql: Sql, inviteIds: readonly string[], now: Date): Promise<Array<{ id: string; nextCheckAt: Date }>> {
+  if (inviteIds.length === 0) return [];
+  const { rows } = await sql.query<{ id: string; next_check_at: Date }>(
+    "SELECT id, next_check_at FROM tracked_invite WHERE id = ANY($1::char(32)[]) AND active AND next_check_at <= $2",
+    [inviteIds, now],
+  );
+  return rows.map((r) => ({ id: r.id, nextCheckAt: r.next_check_at }));
+}

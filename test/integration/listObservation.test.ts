@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { answers } from "../../src/simulator/cloudflareSimulator.js";
+import { startHarness, inviteFixture, inviteId, type Harness, type HarnessOptions } from "../helpers/harness.js";
+import { notifyUntilIdle } from "../helpers/notify.js";
+
+// One GET /user/invites observes every tracked invite it lists: the budget goes to what changed.
+let h: Harness;
+afterEach(async () => h?.close());
+
+const MINUTE = 60_000;
+const listRequests = () => h.sim.requests.filter((r) => r.inviteId === null && r.path.includes("/user/invites"));
+const getRequests = () => h.sim.requests.filter((r) => r.inviteId !== null);
+
+async function tracked(count: number, options: HarnessOptions = {}): Promise<string[]> {
+  h = await startHarness({ ...options, env: { CLOUDFLARE_LIST: "on", ...options.env } });
+  const ids = Array.from({ length: count }, (_, i) => inviteId(i + 1));
+  for (const id of ids) h.sim.setInvite(inviteFixture(id));
+  await h.track(ids);
+  return ids;
+}
+
+describe("a list observation per cycle", () => {
+  it("500 tracked invites, all listed: one cycle costs one request, not 500, and leaves none due", async () => {
+    const ids = await tracked(500);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    expect(await monitor.listOnce()).toMatchObject({ outcome: "listed", listed: 500, changed: 500, confirming: 0 });
+    expect(h.sim.requests).toHaveLength(1);
+    expect(await h.db.snapshot.count({ where: { first: true } })).toBe(500);
+
+    // The sweep finds nothing to ask about: every invite was just observed.
+    expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ outcome: "listed", listed: 500, changed: 0 });
+    expect(h.sim.requests).toHaveLength(2);
+    expect(await h.db.snapshot.count()).toBe(500);
+    expect(await h.db.trackedInvite.count({ where: { lastCheckedAt: h.clock() } })).toBe(ids.length);
+  });
+
+  it("drops the polls the sweep had queued for invites the list has just observed: they would only spend budget", async () => {
+    await tracked(500);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.queues.poll.pause();
+    expect(await monitor.sweepOnce()).toEqual({ queued: 500 });
+    await monitor.listOnce();
+    await monitor.queues.poll.resume();
+    await monitor.drain();
+    expect(getRequests()).toHaveLength(0);
+    expect(listRequests()).toHaveLength(1);
+  });
+
+  it.each([
+    { listNonPending: true, confirmingGets: 0, how: "seen in the list itself" },
+    { listNonPending: false, confirmingGets: 1, how: "confirmed by one GET each, when they drop out of the list" },
+  ])("20 flips to accepted are all detected: $how", async ({ listNonPending, confirmingGets }) => {
+    const ids = await tracked(100, { slack: true, simulator: { listNonPending } });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    const flipped = ids.slice(0, 20);
+    for (const id of flipped) h.sim.updateInvite(id, { status: "accepted" });
+
+    h.clock.advance(30_000);
+    await monitor.listOnce();
+    await monitor.sweepOnce();
+    await monitor.drain();
+    h.clock.advance(30_000);
+    await monitor.listOnce();
+    await monitor.sweepOnce();
+    await monitor.drain();
+    await notifyUntilIdle(monitor);
+
+    expect(await h.db.trackedInvite.count({ where: { id: { in: flipped }, effectiveStatus: "accepted" } })).toBe(20);
+    expect(await h.db.alert.count({ where: { kind: "accepted" } })).toBe(20);
+    for (const id of flipped) expect(h.sim.requestsFor(id)).toHaveLength(confirmingGets);
+    // The others were never asked about one by one.
+    expect(getRequests()).toHaveLength(20 * confirmingGets);
+    expect(listRequests()).toHaveLength(3);
+  });
+
+  it("an unclear list entry gets its own GET; an invite the list never shows is polled on its schedule", async () => {
+    const ids = await tracked(3);
+    const hidden = inviteId(99);
+    await h.track([hidden]);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    h.sim.updateInvite(ids[0]!, { status: undefined });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ listed: 2, confirming: 1 });
+    await monitor.sweepOnce();
+    await monitor.drain();
+    // The unclear one, and the one never listed (a first check is due at once): one GET each.
+    expect(h.sim.requestsFor(ids[0]!)).toHaveLength(1);
+    expect(h.sim.requestsFor(hidden)).toHaveLength(1);
+    expect(h.sim.requestsFor(ids[1]!)).toHaveLength(0);
+  });
+
+  it("follows result_info across pages, each page a request", async () => {
+    await tracked(250, { simulator: { listPageSize: 100 } });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    expect(await monitor.listOnce()).toMatchObject({ outcome: "listed", listed: 250, pages: 3 });
+    expect(listRequests().map((r) => r.path)).toEqual(["/client/v4/user/invites", "/client/v4/user/invites?page=2", "/client/v4/user/invites?page=3"]);
+  });
+
+  it("meets the expiry marks from the list: a threshold crossed between two lists is alerted at the next one", async () => {
+    h = await startHarness({ now: "2026-12-03T12:30:00Z", env: { CLOUDFLARE_LIST: "on" } });
+    const id = inviteId(1);
+    h.sim.setInvite(inviteFixture(id)); // expires 2026-12-04T12:00:00Z
+    await h.track([id]);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    h.clock.set("2026-12-03T13:00:00Z");
+    await monitor.listOnce();
+    const alerts = await h.db.alert.findMany();
+    // The first observation (23.5 h before expiry) already raised the nearest crossed threshold, 24 h, once.
+    expect(alerts.map((a) => [a.kind, (a.content as { thresholdMs: number }).thresholdMs])).toEqual([["expiring", 24 * 60 * MINUTE]]);
+  });
+});
+
+describe("when the list fails", () => {
+  it.each([
+    { name: "a 5xx", answer: answers.serverError(502) },
+    { name: "a 403 (a token without the permission)", answer: answers.unauthorized(403) },
+    { name: "malformed JSON", answer: answers.malformedJson() },
+  ])("$name: the invites are polled one by one on their schedule, and no change is lost", async ({ answer }) => {
+    const ids = await tracked(10, { slack: true });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    h.sim.updateInvite(ids[0]!, { status: "rejected" });
+    h.sim.script("*", answer);
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ outcome: "failed" });
+    // Nothing was concluded from the failed list: no invite was made due, none was marked.
+    expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
+
+    h.clock.advance(16 * MINUTE);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    await notifyUntilIdle(monitor);
+    expect(getRequests()).toHaveLength(10);
+    expect((await h.db.alert.findMany()).map((a) => [a.inviteId?.trim(), a.kind])).toEqual([[ids[0], "rejected"]]);
+  });
+});
+
+describe("discovery (TRACK_DISCOVERED=true)", () => {
+  it("tracks a new invitation once and alerts once, across restarts and two daemons", async () => {
+    await tracked(2, { slack: true, env: { TRACK_DISCOVERED: "true" } });
+    const newcomer = inviteId(500);
+    h.sim.setInvite(inviteFixture(newcomer, { invited_by: "cto@example.com", organization_name: "New Org", roles: ["Administrator", "Billing"] }));
+    const a = h.monitor();
+    const b = h.monitor();
+    await a.start(["worker"]);
+    await b.start(["worker"]);
+    await Promise.all([a.listOnce(), b.listOnce()]);
+    h.clock.advance(30_000);
+    await a.listOnce();
+    // "A restart": a monitor that has never seen it.
+    const restarted = h.monitor();
+    await restarted.start(["worker"]);
+    await restarted.listOnce();
+    await notifyUntilIdle(a);
+
+    expect(await h.db.trackedInvite.findUniqueOrThrow({ where: { id: newcomer } })).toMatchObject({ label: "discovered", effectiveStatus: "pending" });
+    expect(await h.db.alert.count({ where: { kind: "discovered" } })).toBe(1);
+    const messages = h.slack!.delivered().filter((m) => m.text.includes(newcomer));
+    expect(messages).toHaveLength(1);
+    const body = `${messages[0]!.text}\n${JSON.stringify(messages[0]!.blocks)}`;
+    for (const part of ["New invitation", "cto@example.com", "New Org", "Administrator, Billing", "Expires on"]) expect(body).toContain(part);
+  });
+
+  it("is off by default: an untracked invitation in the list is left alone", async () => {
+    await tracked(1);
+    h.sim.setInvite(inviteFixture(inviteId(500)));
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    expect(await h.db.trackedInvite.count()).toBe(1);
+    expect(await h.db.alert.count()).toBe(0);
+  });
+});

@@ -122,6 +122,15 @@ export function inviteFixture(id: string, fields: Record<string, unknown> = {}):
   };
 }
 
+/**
+ * inviteFixture for tests that run on the real clock (spawned daemons): invited a day ago, expiring in 30 days, so
+ * no expiry mark is crossed and nothing expires whatever the date the suite runs on.
+ */
+export function liveInviteFixture(id: string, fields: Record<string, unknown> = {}): { id: string } & Record<string, unknown> {
+  const now = Date.now();
+  return inviteFixture(id, { invited_on: new Date(now - 86_400_000).toISOString(), expires_on: new Date(now + 30 * 86_400_000).toISOString(), ...fields });
+}
+
 /** The parsed fields of inviteFixture, as an observation carries them. */
 export function inviteFields(status: string, fields: Partial<InviteFields> = {}): InviteFields {
   return {

@@ -6,7 +6,7 @@ import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/si
 import { startSlackSimulator, type SlackSimulator } from "../../src/simulator/slackSimulator.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { spawnDaemon, type DaemonProcess } from "../helpers/daemonProcess.js";
-import { inviteFixture, inviteId, TOKEN } from "../helpers/harness.js";
+import { inviteId, liveInviteFixture, TOKEN } from "../helpers/harness.js";
 import { createOwnRedis, type OwnRedis } from "../helpers/ownRedis.js";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
@@ -37,7 +37,7 @@ async function setUp(count: number, latencyMs = 0) {
   database = await createTestDatabase();
   sim = await startCloudflareSimulator({ auth: { token: TOKEN }, latencyMs });
   const ids = Array.from({ length: count }, (_, i) => inviteId(i + 1));
-  for (const id of ids) sim.setInvite(inviteFixture(id));
+  for (const id of ids) sim.setInvite(liveInviteFixture(id));
   await trackInvites(database.db, ids.map((id) => ({ id, label: null, source: "test" })), new Date());
   return ids;
 }

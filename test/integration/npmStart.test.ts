@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
-import { inviteFixture, inviteId, TOKEN } from "../helpers/harness.js";
+import { inviteId, liveInviteFixture, TOKEN } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 import { waitUntil } from "../helpers/waitUntil.js";
 
@@ -101,7 +101,7 @@ describe("a signal to the README's command stops the daemon", () => {
     database = await createTestDatabase();
     sim = await startCloudflareSimulator({ auth: { token: TOKEN } });
     const ids = [inviteId(1), inviteId(2)];
-    for (const id of ids) sim.setInvite(inviteFixture(id));
+    for (const id of ids) sim.setInvite(liveInviteFixture(id));
     await trackInvites(database.db, ids.map((id) => ({ id, label: null, source: "test" })), new Date());
     prefix = `imtest-${randomBytes(5).toString("hex")}`;
 

@@ -5,7 +5,7 @@ import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/si
 import { trackInvites } from "../../src/storage/trackInvites.js";
 import { spawnDaemon, type DaemonProcess } from "../helpers/daemonProcess.js";
 import { waitUntil } from "../helpers/waitUntil.js";
-import { inviteFixture, inviteId, TOKEN } from "../helpers/harness.js";
+import { inviteId, liveInviteFixture, TOKEN } from "../helpers/harness.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.js";
 
 let database: TestDatabase;
@@ -29,7 +29,7 @@ describe("acceptance 7, as real processes: two daemons, each a scheduler and a w
     sim = await startCloudflareSimulator({ auth: { token: TOKEN } });
     prefix = `imtest-${randomBytes(5).toString("hex")}`;
     const ids = Array.from({ length: 10 }, (_, i) => inviteId(i + 1));
-    for (const id of ids) sim.setInvite(inviteFixture(id));
+    for (const id of ids) sim.setInvite(liveInviteFixture(id));
     await trackInvites(database.db, ids.map((id) => ({ id, label: null, source: "test" })), new Date());
 
     const env = {

@@ -1,4 +1,4 @@
-// npm run demo [-- --follow]: the whole product in about a minute, on this machine's Postgres and Redis, with no
+// npm run demo [-- --follow] [-- --slack-app]: the whole product in about a minute, on this machine's Postgres and Redis, with no
 // Cloudflare account and no Slack workspace. A local Cloudflare simulator plays a timeline of invite changes; the
 // real daemon (`invite-monitor start`, as a child process) polls it, and a local Slack webhook prints what a
 // channel would receive. Only the URLs and the intervals differ from production.
@@ -7,11 +7,15 @@ import { Redis } from "ioredis";
 import { startCloudflareSimulator } from "../src/simulator/cloudflareSimulator.js";
 import { parseScenario, playScenario } from "../src/simulator/scenario.js";
 import { startSlackSimulator } from "../src/simulator/slackSimulator.js";
+import { startDemoCards } from "./demoCards.js";
 import { createDb } from "../src/storage/db.js";
 import { ensureDatabase } from "../src/storage/ensureDatabase.js";
 import { deployMigrations, pendingMigrations } from "../src/storage/migrations.js";
 
 const follow = process.argv.includes("--follow");
+// A Slack app instead of a webhook: one living card per invite, its history in the thread.
+const slackApp = process.argv.includes("--slack-app");
+const SEND_INTERVAL_MS = 300;
 const DATABASE_URL = process.env.DEMO_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/invite_monitor_demo";
 const REDIS_URL = process.env.DEMO_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PREFIX = "invite-monitor-demo";
@@ -47,13 +51,14 @@ const db = createDb(DATABASE_URL);
 if ((await pendingMigrations(db)).length > 0 && deployMigrations(DATABASE_URL, { quiet: true }) !== 0) {
   fail(`applying the migrations failed: run \`DATABASE_URL=${DATABASE_URL} npm run db:migrate\` to see why`);
 }
-await db.$executeRawUnsafe("TRUNCATE tracked_invite, snapshot, alert CASCADE");
+await db.$executeRawUnsafe("TRUNCATE tracked_invite, snapshot, alert, slack_card CASCADE");
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const stale = await redis.keys(`${PREFIX}:*`);
 if (stale.length > 0) await redis.del(...stale);
 
 const cloudflare = await startCloudflareSimulator({ auth: { token: TOKEN } });
 const seen = new Map<string, number>();
+const cards = slackApp ? await startDemoCards(SEND_INTERVAL_MS, say) : null;
 const slack = await startSlackSimulator({
   onMessage: (message) => {
     if (message.status !== 200) return;
@@ -88,7 +93,7 @@ const scenario = parseScenario(
 // The invites now; their timeline once the daemon has seen each of them (below), so a slow start (a cold tsx cache
 // on a fresh clone, a busy machine) cannot make it meet an invite already changed, which would raise nothing.
 playScenario(cloudflare, { ...scenario, timeline: [] }, new Date());
-say(`Cloudflare simulator on ${cloudflare.baseUrl}; Slack webhook simulator ready.`);
+say(`Cloudflare simulator on ${cloudflare.baseUrl}; ${cards ? `Slack Web API simulator (a Slack app, channel ${cards.sim.channel})` : "Slack webhook simulator"} ready.`);
 
 say("registering 5 invites through the seed script ...");
 const seed = spawnSync(process.execPath, ["--import", "tsx", "prisma/seed.ts"], {
@@ -107,13 +112,13 @@ const daemon = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "s
     QUEUE_PREFIX: PREFIX,
     CLOUDFLARE_API_TOKEN: TOKEN,
     CLOUDFLARE_BASE_URL: cloudflare.baseUrl,
-    SLACK_WEBHOOK_URL: slack.webhookUrl,
+    ...(cards ? { SLACK_BOT_TOKEN: cards.sim.token, SLACK_CHANNEL: cards.sim.channel, SLACK_API_URL: cards.sim.apiUrl } : { SLACK_WEBHOOK_URL: slack.webhookUrl }),
     POLL_INTERVAL: "3s",
     POLL_JITTER: "0",
     SWEEP_INTERVAL: "500ms",
     FAILURE_BACKOFF: "2s",
     EXPIRY_THRESHOLDS: "30s,10s",
-    SLACK_SEND_INTERVAL: "300ms",
+    SLACK_SEND_INTERVAL: `${SEND_INTERVAL_MS}ms`,
     HTTP_PORT: "0",
     LOG_LEVEL: "warn",
     // Run by npm (npm run demo): the daemon then stops by itself if this script is killed outright.
@@ -126,10 +131,11 @@ while (Number((await db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FRO
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 playScenario(cloudflare, { ...scenario, invites: [] }, new Date());
-say("daemon started (invite-monitor start) and has seen every invite: the alerts a Slack channel would receive appear below.\n");
+say(`daemon started (invite-monitor start) and has seen every invite: ${cards ? "each invite's card and its thread appear below as they change" : "the alerts a Slack channel would receive appear below"}.\n`);
 
 const kinds = ["accepted", "rejected", "expires", "expired", "gone"];
-const allSeen = () => kinds.every((k) => (seen.get(k) ?? 0) > 0) && (seen.get("expired") ?? 0) >= 2;
+const counts = cards?.seen ?? seen;
+const allSeen = () => kinds.every((k) => (counts.get(k) ?? 0) > 0) && (counts.get("expired") ?? 0) >= 2;
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     if ((!follow && allSeen()) || Date.now() - started > (follow ? Infinity : DEADLINE_MS) || daemon.exitCode !== null) {
@@ -156,9 +162,14 @@ process.stdout.write(table(["INVITE", "EMAIL", "API STATUS", "EFFECTIVE", "SNAPS
   i.id, i.invitedMemberEmail ?? "-", i.apiStatus ?? "-", i.effectiveStatus ?? "-", String(await db.snapshot.count({ where: { inviteId: i.id } })),
 ]))));
 process.stdout.write(`\n${table(["ALERT", "STATUS", "COUNT"], alerts.map((a) => [a.kind, a.status, String(a._count._all)]))}\n`);
-await Promise.all([cloudflare.close(), slack.close(), redis.quit(), db.$disconnect()]);
-if (!follow && !allSeen()) fail(`not every alert kind was seen within ${DEADLINE_MS / 1000}s (seen: ${[...seen.keys()].join(", ") || "none"})`);
-process.stdout.write("\nEvery alert kind was delivered: accepted, rejected, expiring, expired (by the API and by the date) and gone.\n");
+if (cards) process.stdout.write(`${table(["CARD OF INVITE", "SHOWS NOW", "REPLIES"], cards.rows())}\n`);
+await Promise.all([cloudflare.close(), slack.close(), cards?.sim.close(), redis.quit(), db.$disconnect()]);
+if (!follow && !allSeen()) fail(`not every alert kind was seen within ${DEADLINE_MS / 1000}s (seen: ${[...counts.keys()].join(", ") || "none"})`);
+process.stdout.write(
+  cards
+    ? "\nOne card per invite, each edited to its final state, with every change in its thread: accepted, rejected, expiring, expired (by the API and by the date) and gone.\n"
+    : "\nEvery alert kind was delivered: accepted, rejected, expiring, expired (by the API and by the date) and gone.\n",
+);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

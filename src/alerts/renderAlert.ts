@@ -1,6 +1,7 @@
 import { formatDuration } from "../lib/duration.js";
 import type { AlertContent, AlertKind } from "./alertTypes.js";
 import { relativeTime } from "./relativeTime.js";
+import { slackDate } from "./slackDate.js";
 import { LIMITS, escapeMrkdwn, listWithin, truncate, type SlackBlock, type SlackMessage } from "./slackText.js";
 
 /** The emoji and the words of each kind, shared by single messages and digests. */
@@ -38,14 +39,7 @@ export function renderAlert(alert: AlertContent, now: Date): SlackMessage {
     alert.kind === "expiring" && alert.thresholdMs !== null ? `Crossed the ${formatDuration(alert.thresholdMs)} warning.` : null,
   ].filter(Boolean).join("\n");
 
-  const fields = [
-    field("Invited email", escapeMrkdwn(who)),
-    field("Organization", escapeMrkdwn(org)),
-    field("Roles", escapeMrkdwn(listWithin(alert.roles, 300))),
-    field("Invited by", escapeMrkdwn(alert.invitedBy ?? "-")),
-    field("Invited on", when(alert.invitedOn, now)),
-    field("Expires on", when(alert.expiresOn, now)),
-  ];
+  const fields = inviteDetailFields(alert, now);
   // Slack reads the fallback as mrkdwn too: an organization named "<!channel>" must not ping anyone.
   const text = `${look.emoji} ${title}: ${escapeMrkdwn(who)} to ${escapeMrkdwn(org)}${change ? ` (${escapeMrkdwn(change)})` : ""} [${alert.inviteId}]`;
   return {
@@ -59,17 +53,32 @@ export function renderAlert(alert: AlertContent, now: Date): SlackMessage {
   };
 }
 
+/** The invite's fields, as a message or a card shows them: who, where, which roles, by whom, and when. */
+export function inviteDetailFields(alert: AlertContent, now: Date): Array<{ type: "mrkdwn"; text: string }> {
+  return [
+    field("Invited email", escapeMrkdwn(alert.invitedMemberEmail ?? "(unknown invitee)")),
+    field("Organization", escapeMrkdwn(alert.organizationName ?? alert.organizationId ?? "(unknown organization)")),
+    field("Roles", escapeMrkdwn(listWithin(alert.roles, 300))),
+    field("Invited by", escapeMrkdwn(alert.invitedBy ?? "-")),
+    field("Invited on", when(alert.invitedOn, now)),
+    field("Expires on", when(alert.expiresOn, now)),
+  ];
+}
+
 function field(name: string, value: string): { type: "mrkdwn"; text: string } {
   return { type: "mrkdwn", text: truncate(`*${name}*\n${value}`, LIMITS.fieldText) };
 }
 
-/** "2026-12-01 12:00 UTC (in 23 hours)". */
+/**
+ * "<!date^…|2026-12-01 12:00 UTC> (in 23 hours)": the time in each reader's own zone (Slack's date token, the UTC
+ * text as its fallback), and how far it is from `now`.
+ */
 export function when(iso: string | null, now: Date): string {
   if (!iso) return "-";
   const date = new Date(iso);
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC (${relativeTime(date, now)})`;
+  return `${slackDate(date)} (${relativeTime(date, now)})`;
 }
 
 function context(alert: AlertContent): SlackBlock {
-  return { type: "context", elements: [{ type: "mrkdwn", text: `invite-monitor · observed ${alert.occurredAt.slice(0, 16).replace("T", " ")} UTC` }] };
+  return { type: "context", elements: [{ type: "mrkdwn", text: `invite-monitor · observed ${slackDate(new Date(alert.occurredAt))}` }] };
 }

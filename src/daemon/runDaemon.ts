@@ -4,6 +4,7 @@ import { startHttpServer } from "../http/startHttpServer.js";
 import { systemClock } from "../lib/clock.js";
 import { createLogger, type Logger } from "../lib/logger.js";
 import { limiterFor } from "../scheduling/budget.js";
+import { makeSlackAppCheck, type SlackIdentity } from "../notifier/slackAppCheck.js";
 import { createDb } from "../storage/db.js";
 import { createSqlPool } from "../storage/sqlPool.js";
 import { createMonitor, type Role } from "./createMonitor.js";
@@ -55,14 +56,19 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
 
   let monitor: ReturnType<typeof createMonitor>;
   let http: Awaited<ReturnType<typeof startHttpServer>>;
+  const slackCheck = roles.includes("notifier") ? makeSlackAppCheck(config) : null;
+  let slackBot: SlackIdentity | null = null;
   try {
     await startupChecks(db, redis, log);
+    // The Slack app mode: auth.test names the bot (a refused token stops the start), and /readyz asks Slack too.
+    slackBot = slackCheck ? await slackCheck.identify(log) : null;
     monitor = createMonitor({ config, db, sql: pool, redis, logger: log, clock: systemClock });
     http = await startHttpServer({
       host: config.http.host,
       port: config.http.port,
       registry: monitor.metrics.registry,
       checks: {
+        ...(slackCheck ? { slack: () => slackCheck.readiness() } : {}),
         postgres: async () => void (await db.$queryRaw`SELECT 1`),
         redis: async () => {
           if (redis.status !== "ready") throw new Error(`redis connection is ${redis.status}`);
@@ -101,7 +107,7 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
       pollInterval: formatDuration(config.polling.intervalMs),
       concurrency: config.polling.concurrency,
       expiryThresholds: config.polling.expiryThresholdsMs.map(formatDuration),
-      alerts: config.slack.webhookUrl ? "slack webhook" : "log only (SLACK_WEBHOOK_URL is not set)",
+      alerts: slackCheck ? slackCheck.describe(slackBot) : config.slack.webhookUrl ? "slack webhook" : config.slack.app ? "slack app (sent by the notifier role)" : "log only (SLACK_WEBHOOK_URL is not set)",
       digestThreshold: config.slack.digestThreshold,
     },
     "invite-monitor started",

@@ -8,9 +8,12 @@ import { makeRedactor } from "../lib/redact.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { Db } from "../storage/db.js";
 import type { AlertSender } from "./alertSender.js";
+import { deliverAppOnce } from "./deliverAppOnce.js";
 import { deliverOnce, type DeliverResult } from "./deliverOnce.js";
 import { createLogSender } from "./logSender.js";
+import { makePacer } from "./pacer.js";
 import { makeRateLimitStreak } from "./rateLimitStreak.js";
+import { createSlackApi } from "./slackApi.js";
 import { createSlackSender } from "./slackSender.js";
 
 export interface NotifierDeps {
@@ -35,31 +38,58 @@ export interface Notifier {
 /** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
 const NOTIFY_LOCK_MS = 5_000;
 
-/** The Slack side of the daemon: the outbox drained to SLACK_WEBHOOK_URL (or to the log, without one). */
+/**
+ * The Slack side of the daemon: the outbox drained to the Slack app (SLACK_BOT_TOKEN: one living card per invite),
+ * to SLACK_WEBHOOK_URL (one message per alert), or to the log, without either.
+ */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, db, redis, logger, clock } = deps;
   const prefix = config.queuePrefix;
+  const redact = makeRedactor(configSecrets(config));
   const sender: AlertSender = config.slack.webhookUrl
-    ? createSlackSender({ webhookUrl: config.slack.webhookUrl, timeoutMs: config.slack.timeoutMs, redact: makeRedactor(configSecrets(config)) })
+    ? createSlackSender({ webhookUrl: config.slack.webhookUrl, timeoutMs: config.slack.timeoutMs, redact })
     : createLogSender(logger);
   const pause = makePause(redis, `${prefix}:slack-paused`);
   const rateLimits = makeRateLimitStreak(redis, `${prefix}:slack-429-streak`);
+  // Longer than one send can take (Slack's timeout), with room to record the answer.
+  const leaseMs = 2 * config.slack.timeoutMs + 1_000;
+  const app = config.slack.app;
 
-  const notifyOnce = () =>
-    deliverOnce({
-      db,
-      pause,
-      rateLimits,
-      sender,
-      clock,
-      logger,
-      digestThreshold: config.slack.digestThreshold,
-      sendIntervalMs: config.slack.sendIntervalMs,
-      retryBackoffMs: config.slack.retryBackoffMs,
-      // Longer than one send can take (the webhook's timeout), with room to record the answer.
-      leaseMs: 2 * config.slack.timeoutMs + 1_000,
-      metrics: deps.metrics,
-    });
+  const notifyOnce: () => Promise<DeliverResult> = app
+    ? (() => {
+        const api = createSlackApi({ token: app.botToken, apiUrl: config.slack.apiUrl, timeoutMs: config.slack.timeoutMs, redact });
+        const pacer = makePacer(redis, prefix);
+        return () =>
+          deliverAppOnce({
+            db,
+            api,
+            pacer,
+            rateLimits,
+            clock,
+            logger,
+            metrics: deps.metrics,
+            defaultChannel: app.channel,
+            digestThreshold: config.slack.digestThreshold,
+            sendIntervalMs: config.slack.sendIntervalMs,
+            retryBackoffMs: config.slack.retryBackoffMs,
+            leaseMs,
+            timeoutMs: config.slack.timeoutMs,
+          });
+      })()
+    : () =>
+        deliverOnce({
+          db,
+          pause,
+          rateLimits,
+          sender,
+          clock,
+          logger,
+          digestThreshold: config.slack.digestThreshold,
+          sendIntervalMs: config.slack.sendIntervalMs,
+          retryBackoffMs: config.slack.retryBackoffMs,
+          leaseMs,
+          metrics: deps.metrics,
+        });
 
   return {
     notifyOnce,

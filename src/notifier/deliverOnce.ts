@@ -12,6 +12,7 @@ import { markDelivered, markFailed, markRetry, release } from "../storage/settle
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { AlertSender } from "./alertSender.js";
 import type { RateLimitStreak } from "./rateLimitStreak.js";
+import { untilStored } from "./untilStored.js";
 
 export interface DeliverDeps {
   db: Db;
@@ -118,21 +119,4 @@ function nextMessage(claimed: readonly ClaimedAlert[], now: Date): { message: Sl
 /** Any answer but a 429 ends a run of 429s. Best effort: failing here costs at most a longer pause next time. */
 async function endStreak(deps: Pick<DeliverDeps, "rateLimits" | "logger">): Promise<void> {
   await deps.rateLimits.clear().catch((error: unknown) => deps.logger.warn({ error: String(error) }, "could not reset the count of 429s in a row"));
-}
-
-/** How long a 200 from Slack is held, trying to record it, before giving up (the alert may then be sent again). */
-const SETTLE_PATIENCE_MS = 5 * 60_000;
-
-async function untilStored(write: () => Promise<void>, logger: Logger): Promise<void> {
-  const deadline = performance.now() + SETTLE_PATIENCE_MS;
-  for (let failures = 1; ; failures++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      const delay = backoffDelay(failures, 250, 5_000);
-      logger.warn({ error: error instanceof Error ? error.message.split("\n")[0] : String(error), retryInMs: delay }, "could not record a delivered alert; retrying");
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }

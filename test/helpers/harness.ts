@@ -7,6 +7,7 @@ import { createMonitor, type Monitor } from "../../src/daemon/createMonitor.js";
 import { makeManualClock } from "../../src/lib/clock.js";
 import { startCloudflareSimulator, type CloudflareSimulator, type SimulatorOptions } from "../../src/simulator/cloudflareSimulator.js";
 import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from "../../src/simulator/slackSimulator.js";
+import { startSlackApiSimulator, type SlackApiSimulator, type SlackApiSimulatorOptions } from "../../src/simulator/slackApiSimulator.js";
 import type { Db } from "../../src/storage/db.js";
 import type { InviteFields } from "../../src/invites/inviteState.js";
 import { trackInvites } from "../../src/storage/trackInvites.js";
@@ -19,6 +20,8 @@ export interface Harness {
   sim: CloudflareSimulator;
   /** Present when the harness was asked for Slack; alerts go to the log otherwise. */
   slack: SlackSimulator | null;
+  /** Present when the harness was asked for the Slack app mode (`slackApp`). */
+  slackApi: SlackApiSimulator | null;
   database: TestDatabase;
   db: Db;
   /** Plain pg on the same database, as the poll's hot path uses it (recordObservations). */
@@ -39,6 +42,8 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions;
   /** Starts a Slack webhook simulator and points SLACK_WEBHOOK_URL at it. */
   slack?: SlackSimulatorOptions | true;
+  /** Starts a Slack Web API simulator and selects the app mode: SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_API_URL. */
+  slackApp?: SlackApiSimulatorOptions | true;
   /** Where the injected clock starts. */
   now?: string;
 }
@@ -50,6 +55,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startCloudflareSimulator({ auth: { token: TOKEN }, ...options.simulator });
   const slack = options.slack ? await startSlackSimulator(options.slack === true ? {} : options.slack) : null;
+  const slackApi = options.slackApp ? await startSlackApiSimulator(options.slackApp === true ? {} : options.slackApp) : null;
   const database = await createTestDatabase();
   const prefix = `imtest-${randomBytes(5).toString("hex")}`;
   const redisUrl = inject("redisUrl");
@@ -67,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     CLOUDFLARE_BUDGET_SHARE: "1",
     POLL_JITTER: "0",
     ...(slack ? { SLACK_WEBHOOK_URL: slack.webhookUrl } : {}),
+    ...(slackApi ? { SLACK_BOT_TOKEN: slackApi.token, SLACK_CHANNEL: slackApi.channel, SLACK_API_URL: slackApi.apiUrl } : {}),
     ...options.env,
   });
   const logs = captureLogs([config.cloudflare.auth?.kind === "token" ? config.cloudflare.auth.token : undefined, options.env?.CLOUDFLARE_API_KEY, slack?.webhookUrl]);
@@ -77,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     sim,
     slack,
+    slackApi,
     database,
     db: database.db,
     sql,
@@ -96,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const monitor of monitors.reverse()) await monitor.stop();
       await sim.close();
       await slack?.close();
+      await slackApi?.close();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();

@@ -4,7 +4,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, type AlertContent } from "../../src/alerts/alertTypes.js";
 import { renderAlert } from "../../src/alerts/renderAlert.js";
+import { renderCard } from "../../src/alerts/renderCard.js";
 import { renderDigest } from "../../src/alerts/renderDigest.js";
+import { renderThreadReply } from "../../src/alerts/renderThreadReply.js";
+import { SLACK_DATE_TOKEN } from "../../src/alerts/slackDate.js";
 import { LIMITS, type SlackMessage } from "../../src/alerts/slackText.js";
 
 const SEED = 20_261_128;
@@ -78,9 +81,13 @@ function mrkdwnTexts(m: SlackMessage): Array<{ where: string; text: string }> {
   return out;
 }
 
-/** No raw < or >, and every & begins &amp; &lt; or &gt;: nothing in the text is Slack syntax. */
+/**
+ * No raw < or >, and every & begins &amp; &lt; or &gt;: nothing in the text is Slack syntax, except the date tokens
+ * we write ourselves (`<!date^epoch^…|YYYY-MM-DD HH:MM UTC>`, digits only), which are taken out first.
+ */
 function expectEscaped(m: SlackMessage): void {
-  for (const { where, text } of mrkdwnTexts(m)) {
+  for (const { where, text: raw } of mrkdwnTexts(m)) {
+    const text = raw.replace(SLACK_DATE_TOKEN, "");
     expect(/[<>]/.test(text), `${where} has a raw < or >: ${JSON.stringify(text.slice(0, 200))}`).toBe(false);
     const bare = /&(?!(?:amp|lt|gt);)/.exec(text);
     expect(bare, `${where} has an & that starts no entity at ${bare?.index}: ${JSON.stringify(text.slice(Math.max(0, (bare?.index ?? 0) - 20), (bare?.index ?? 0) + 20))}`).toBeNull();
@@ -147,6 +154,24 @@ describe("renderAlert with hostile text in every field", () => {
         expectEscaped(message);
       }),
       { seed: SEED, numRuns: 30 },
+    );
+  });
+});
+
+describe("the Slack app's card and thread reply with hostile text in every field", () => {
+  it("escape everything but their own date tokens, and stay within Slack's limits", () => {
+    fc.assert(
+      fc.property(alertContent, fc.integer({ min: 1, max: 2_147_483_647 }), (alert, alertId) => {
+        const card = renderCard(alert, alertId, NOW);
+        expectEscaped(card);
+        expectWithinSlackLimits(card);
+        expectNoSplitSurrogates(card, [alert]);
+        const reply = renderThreadReply(alert);
+        expectEscaped(reply);
+        expect(reply.text.length).toBeGreaterThan(0);
+        expect(reply.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      }),
+      { seed: SEED, numRuns: 1_000 },
     );
   });
 });

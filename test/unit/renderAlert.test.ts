@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, type AlertContent, type AlertKind } from "../../src/alerts/alertTypes.js";
 import { KIND_LOOK, renderAlert, when } from "../../src/alerts/renderAlert.js";
+import { SLACK_DATE_TOKEN } from "../../src/alerts/slackDate.js";
 import { LIMITS, type SlackMessage } from "../../src/alerts/slackText.js";
 
 const H = 3_600_000;
@@ -40,6 +41,11 @@ function expectWithinSlackLimits(m: SlackMessage): void {
   }
 }
 
+/** Slack's date token for an ISO time, as renderAlert writes it: each reader's own zone, the UTC text as fallback. */
+const token = (iso: string) => `<!date^${Date.parse(iso) / 1000}^{date_short_pretty} {time}|${iso.slice(0, 16).replace("T", " ")} UTC>`;
+/** The mrkdwn with our own date tokens taken out: what is left must hold no Slack syntax. */
+const withoutDates = (m: SlackMessage) => mrkdwn(m).map((t) => t.replace(SLACK_DATE_TOKEN, ""));
+
 const allText = (m: SlackMessage) => [m.text, header(m), ...mrkdwn(m)].join("\n");
 
 describe("KIND_LOOK", () => {
@@ -63,7 +69,7 @@ describe("renderAlert", () => {
     const message = renderAlert(content({ kind, ...overrides }), NOW);
     expect(header(message)).toBe(expected);
     expect(message.text.startsWith(KIND_LOOK[kind].emoji)).toBe(true);
-    expect(mrkdwn(message).at(-1)).toBe("invite-monitor · observed 2025-03-01 12:00 UTC");
+    expect(mrkdwn(message).at(-1)).toBe(`invite-monitor · observed ${token("2025-03-01T12:00:00.000Z")}`);
     expectWithinSlackLimits(message);
   });
 
@@ -81,7 +87,7 @@ describe("renderAlert", () => {
     const message = renderAlert(content({ kind: "expiring", newStatus: "pending", oldStatus: "pending", expiresOn: "2025-03-02T12:00:00.000Z", thresholdMs: 24 * H }), now);
     expect(header(message)).toBe(`⏰ Invite expires ${relative}`);
     expect(mrkdwn(message)[0]).toBe(`*Invite* \`${ID}\`\nCrossed the 24h warning.`);
-    expect(field(message, "Expires on")).toBe(`2025-03-02 12:00 UTC (${relative})`);
+    expect(field(message, "Expires on")).toBe(`${token("2025-03-02T12:00:00.000Z")} (${relative})`);
   });
 
   it.each(ALERT_KINDS)("%s with every optional field missing renders without 'undefined' or 'null'", (kind) => {
@@ -119,7 +125,7 @@ describe("renderAlert", () => {
     const huge = "<&>".repeat(3000);
     const message = renderAlert(content({ label: huge, invitedMemberEmail: huge, organizationName: huge, invitedBy: huge, roles: [huge, huge] }), NOW);
     expectWithinSlackLimits(message);
-    expect(mrkdwn(message).join("")).not.toMatch(/[<>]/);
+    expect(withoutDates(message).join("")).not.toMatch(/[<>]/);
   });
 
   it("non-ASCII names survive intact", () => {
@@ -138,7 +144,7 @@ describe("renderAlert", () => {
     expect(field(message, "Invited by")).toBe("x&amp;y");
     expect(field(message, "Roles")).toBe("&lt;b&gt;");
     expect(mrkdwn(message)[0]).toContain("(&lt;@U123&gt;)");
-    expect(mrkdwn(message).join("\n")).not.toMatch(/[<>]/);
+    expect(withoutDates(message).join("\n")).not.toMatch(/[<>]/);
   });
 
   it.each([
@@ -156,10 +162,12 @@ describe("when", () => {
   it.each([
     { iso: null, expected: "-" },
     { iso: "", expected: "-" },
-    { iso: "2025-03-02T12:00:00.000Z", expected: "2025-03-02 12:00 UTC (in 24 hours)" },
-    { iso: "2025-03-01T10:00:00.000Z", expected: "2025-03-01 10:00 UTC (2 hours ago)" },
-    { iso: "2025-03-01T12:00:30.000Z", expected: "2025-03-01 12:00 UTC (in 30 seconds)" },
-    { iso: "2025-03-11T12:00:00.000Z", expected: "2025-03-11 12:00 UTC (in 10 days)" },
+    { iso: "2025-03-02T12:00:00.000Z", expected: "<!date^1740916800^{date_short_pretty} {time}|2025-03-02 12:00 UTC> (in 24 hours)" },
+    { iso: "2025-03-01T10:00:00.000Z", expected: "<!date^1740823200^{date_short_pretty} {time}|2025-03-01 10:00 UTC> (2 hours ago)" },
+    { iso: "2025-03-01T12:00:30.000Z", expected: "<!date^1740830430^{date_short_pretty} {time}|2025-03-01 12:00 UTC> (in 30 seconds)" },
+    { iso: "2025-03-11T12:00:00.000Z", expected: "<!date^1741694400^{date_short_pretty} {time}|2025-03-11 12:00 UTC> (in 10 days)" },
+    // Slack reads the epoch as seconds since 1970: earlier dates are written as the UTC text alone.
+    { iso: "1969-07-20T20:17:00.000Z", expected: "1969-07-20 20:17 UTC (20313 days ago)" },
   ])("$iso -> $expected", ({ iso, expected }) => {
     expect(when(iso, NOW)).toBe(expected);
   });

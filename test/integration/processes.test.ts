@@ -44,6 +44,8 @@ describe("acceptance 7, as real processes: two daemons, each a scheduler and a w
       POLL_INTERVAL: "2s",
       POLL_JITTER: "0",
       SWEEP_INTERVAL: "200ms",
+      // Per-id polling is what is counted here; the list would observe the invites too (listObservation.test.ts).
+      CLOUDFLARE_LIST: "off",
       LOG_LEVEL: "info",
       HTTP_PORT: "0",
     };

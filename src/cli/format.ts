@@ -51,9 +51,11 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** A value from a diff, readable on one line. */
-export function formatValue(value: unknown): string {
+/** A value from a diff, readable on one line; an instant of a date field (`isDate`) as formatTime writes it. */
+export function formatValue(value: unknown, isDate = false): string {
   if (value === null || value === undefined) return "(none)";
+  if (isDate && typeof value === "string" && !Number.isNaN(Date.parse(value))) return formatTime(new Date(value));
   if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.length > 0 ? value.join(", ") : "(none)";
   return JSON.stringify(value);
 }

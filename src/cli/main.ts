@@ -6,6 +6,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdin: process.stdin,
+  stdoutIsTTY: process.stdout.isTTY === true,
   env: process.env,
   clock: systemClock,
 });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { configSecrets, envSecrets } from "../config/loadConfig.js";
 import { CliContext, type CliIo } from "./cliContext.js";
 import { registerAlerts } from "./commands/alerts.js";
+import { registerCheck } from "./commands/check.js";
 import { registerHistory } from "./commands/history.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerMute } from "./commands/mute.js";
@@ -9,6 +10,7 @@ import { registerList } from "./commands/list.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerStart } from "./commands/start.js";
 import { registerTrack } from "./commands/track.js";
+import { registerUntrack } from "./commands/untrack.js";
 import { cliErrorText } from "./cliErrorText.js";
 import { terminalText } from "./terminalText.js";
 
@@ -19,7 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     // Commander echoes the arguments it rejects: they are made safe for the terminal like any other error line.
     .configureOutput({ writeOut: ctx.io.stdout, writeErr: (text) => ctx.io.stderr(terminalText(text, { multiline: true })) });
-  for (const register of [registerTrack, registerList, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) {
+  for (const register of [registerTrack, registerUntrack, registerList, registerCheck, registerHistory, registerMute, registerAlerts, registerStart, registerMigrate, registerSimulate]) {
     register(program, ctx);
   }
   return program;

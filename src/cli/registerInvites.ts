@@ -17,10 +17,10 @@ export interface Registration extends TrackResult {
  */
 export async function registerInvites(
   sources: IdSources,
-  deps: { db: () => Db; clock: Clock; nothingGiven: string },
+  deps: { db: () => Db; clock: Clock; nothingGiven: string; onWriteProgress?: (written: number, total: number) => void },
 ): Promise<Registration> {
   const list = await readIdSources(sources);
   if (list.entries.length === 0) throw new InviteMonitorError("INPUT_INVALID", deps.nothingGiven);
-  const result = await trackInvites(deps.db(), list.entries, deps.clock());
+  const result = await trackInvites(deps.db(), list.entries, deps.clock(), { onProgress: deps.onWriteProgress });
   return { entries: list.entries, ...result };
 }

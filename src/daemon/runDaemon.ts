@@ -84,6 +84,7 @@ export async function runDaemon(config: Config, roles: readonly Role[], options:
         },
       },
       degradable: ["schedule"],
+      statusPage: config.statusPage.enabled ? { config, db, redis, monitor, clock: systemClock } : undefined,
     });
     closers.push(() => http.close());
     closers.push(() => monitor.stop());

@@ -1,7 +1,8 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { InviteMonitorError } from "../lib/errors.js";
+import { createStatusPage, type StatusPageDeps } from "./statusPage/createStatusPage.js";
 
 /** One readiness check: resolves when healthy, throws (or times out) when not. */
 export type ReadinessCheck = () => Promise<void>;
@@ -15,8 +16,9 @@ export interface HttpServer {
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * /healthz (the process is alive), /readyz (Postgres, Redis and Cloudflare answer, and polling keeps up) and /metrics
- * (Prometheus text). Binds 127.0.0.1 unless told otherwise.
+ * /healthz (the process is alive), /readyz (Postgres, Redis and Cloudflare answer, and polling keeps up), /metrics
+ * (Prometheus text) and, when given its sources (STATUS_PAGE=on), the read-only status page at / (see
+ * statusPage/createStatusPage.ts). Binds 127.0.0.1 unless told otherwise.
  */
 export interface HttpServerOptions {
   host: string;
@@ -25,12 +27,18 @@ export interface HttpServerOptions {
   checks: Record<string, ReadinessCheck>;
   /** Checks whose failure alone makes the monitor "degraded" (still 503) rather than "not ready". */
   degradable?: readonly string[];
+  /** The status page's sources; without them (STATUS_PAGE off) there is no page and `/` is a 404. */
+  statusPage?: StatusPageDeps;
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const statusPage = options.statusPage ? createStatusPage(options.statusPage) : null;
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const path = (req.url ?? "/").split("?")[0];
+      // Appended, not resolved: a request for "//host/x" is a path here, never another origin.
+      const url = new URL(`http://localhost${(req.url ?? "/").startsWith("/") ? req.url : "/"}`);
+      const path = url.pathname;
+      if (statusPage && (await statusPage(req, res, url).catch((error: unknown) => failed(res, error)))) return;
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.writeHead(405, { allow: "GET, HEAD" }).end();
       } else if (path === "/healthz") {
@@ -48,7 +56,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           res.writeHead(503, { "content-type": "text/plain" }).end(`metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`);
         }
       } else {
-        res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /healthz, /readyz or /metrics\n");
+        const page = statusPage ? ", or the status page at /" : path === "/" ? " (the status page is off: set STATUS_PAGE=on)" : "";
+        res.writeHead(404, { "content-type": "text/plain" }).end(`not found: try /healthz, /readyz or /metrics${page}\n`);
       }
     })();
   });
@@ -90,4 +99,11 @@ async function runChecks(checks: Record<string, ReadinessCheck>): Promise<Record
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** A status page request that failed outside its own error handling: answered, never left hanging. */
+function failed(res: ServerResponse, error: unknown): true {
+  if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+  res.end(`internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
+  return true;
 }

@@ -3,6 +3,11 @@ import { INVITE_ID_FORM, normalizeInviteId } from "./inviteId.js";
 export interface IdEntry {
   id: string;
   label: string | null;
+  /**
+   * The Slack channel id its cards go to (`track --channel`, or a `channel=` column): null sends them to
+   * SLACK_CHANNEL again (`channel=default`); absent keeps what is stored.
+   */
+  channel?: string | null;
   /** Where the id came from, e.g. "ids.txt line 3" or "argument 2". */
   source: string;
 }
@@ -57,9 +62,29 @@ export function labelProblem(label: string): string | null {
   return null;
 }
 
+/** Slack's channel ids (public C…, private G…, direct D…), as SLACK_CHANNEL takes them; bounded like a label. */
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{6,31}$/;
+/** How a file line names its channel: `<id> channel=C0123ABCD [label]`. */
+const CHANNEL_COLUMN = /^channel=(.*)$/i;
+
 /**
- * Collects ids line by line, so that a file can be parsed as it streams in. Lines are one id, an optional label
- * after whitespace, `#` comments, or blank. A repeated id keeps its first occurrence (and the last label given for it).
+ * A channel as `--channel` or a `channel=` column gives it: a channel id, or "default" (null: SLACK_CHANNEL).
+ * Returns a problem instead when it is neither; a channel name is the usual mistake, so the message says where the
+ * id is found.
+ */
+export function parseSlackChannel(raw: string): { channel: string | null } | { problem: string } {
+  const text = raw.trim();
+  if (text.toLowerCase() === "default") return { channel: null };
+  if (SLACK_CHANNEL_ID.test(text)) return { channel: text };
+  return {
+    problem: `${JSON.stringify(shorten(text))} is not a Slack channel id (expected an id such as C0123ABCD, shown at the bottom of the channel's details in Slack, or "default" for SLACK_CHANNEL)`,
+  };
+}
+
+/**
+ * Collects ids line by line, so that a file can be parsed as it streams in. Lines are one id, an optional
+ * `channel=C0123ABCD` column, an optional label after whitespace, `#` comments, or blank. A repeated id keeps its
+ * first occurrence (and the last label and channel given for it).
  */
 export class IdListBuilder {
   private readonly entries = new Map<string, IdEntry>();
@@ -68,6 +93,11 @@ export class IdListBuilder {
 
   constructor(private readonly sourceName: string) {}
 
+  /** The distinct ids collected so far. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** One line of text, without its line ending. Line numbers start at 1. */
   addLine(rawLine: string, lineNumber: number): void {
     const source = `${this.sourceName} line ${lineNumber}`;
@@ -75,7 +105,13 @@ export class IdListBuilder {
     const line = text.replace(/#.*$/, "").trim();
     if (line === "") return;
     const [first = "", ...rest] = line.split(/\s+/);
-    this.add(first, rest.join(" "), source);
+    const column = CHANNEL_COLUMN.exec(rest[0] ?? "");
+    if (!column) return this.add(first, rest.join(" "), source);
+    // A channel written as a name, "channel=#eng", reaches us as "channel=": the "#" began a comment.
+    if (column[1] === "") return this.problem(source, 'channel: "channel=" needs a channel id such as C0123ABCD ("#" starts a comment, so a channel name cannot be written here)');
+    const channel = parseSlackChannel(column[1]!);
+    if ("problem" in channel) return this.problem(source, `channel: ${channel.problem}`);
+    this.add(first, rest.slice(1).join(" "), source, channel.channel);
   }
 
   /** A line longer than MAX_LINE_BYTES, known by its length only. */
@@ -83,8 +119,8 @@ export class IdListBuilder {
     this.problem(`${this.sourceName} line ${lineNumber}`, `the line is ${bytes} bytes long (at most ${MAX_LINE_BYTES}); expected one invite id per line, with an optional label`);
   }
 
-  /** One id with its label ("" for none), from any source. */
-  add(raw: string, label: string, source: string): void {
+  /** One id with its label ("" for none) and, when given, its channel, from any source. */
+  add(raw: string, label: string, source: string, channel?: string | null): void {
     const id = normalizeInviteId(raw);
     if (id === null) return this.problem(source, `${JSON.stringify(shorten(raw))} is not an invite id (expected ${INVITE_ID_FORM})`);
     const badLabel = labelProblem(label);
@@ -92,9 +128,10 @@ export class IdListBuilder {
     const existing = this.entries.get(id);
     if (existing) {
       if (label) existing.label = label;
+      if (channel !== undefined) existing.channel = channel;
       return;
     }
-    this.entries.set(id, { id, label: label || null, source });
+    this.entries.set(id, { id, label: label || null, ...(channel !== undefined && { channel }), source });
   }
 
   problem(source: string, message: string): void {
@@ -140,8 +177,12 @@ export function mergeIdLists(lists: readonly IdList[]): IdList {
   for (const list of lists) {
     for (const entry of list.entries) {
       const existing = entries.get(entry.id);
-      if (!existing) entries.set(entry.id, entry);
-      else if (entry.label) existing.label = entry.label;
+      if (!existing) {
+        entries.set(entry.id, entry);
+        continue;
+      }
+      if (entry.label) existing.label = entry.label;
+      if (entry.channel !== undefined) existing.channel = entry.channel;
     }
   }
   return {

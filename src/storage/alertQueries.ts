@@ -74,3 +74,24 @@ export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed
     return { queued: ids, unknown: [], notFailed: [] };
   });
 }
+
+/** The outbox as the status page shows it: counts by status, then failed alerts (with their reasons), pending, delivered. */
+export interface Outbox {
+  counts: Record<AlertStatusName, number>;
+  failed: AlertSummary[];
+  pending: AlertSummary[];
+  delivered: AlertSummary[];
+}
+
+/** Failed alerts first, since they are the ones someone must act on; each list newest first and bounded. */
+export async function readOutbox(db: Db, limits: { failed: number; pending: number; delivered: number }): Promise<Outbox> {
+  const [groups, failed, pending, delivered] = await Promise.all([
+    db.alert.groupBy({ by: ["status"], _count: { _all: true } }),
+    listAlerts(db, { status: "failed", limit: limits.failed }),
+    listAlerts(db, { status: "pending", limit: limits.pending }),
+    listAlerts(db, { status: "delivered", limit: limits.delivered }),
+  ]);
+  const counts: Record<AlertStatusName, number> = { pending: 0, delivered: 0, failed: 0 };
+  for (const group of groups) counts[group.status] = group._count._all;
+  return { counts, failed, pending, delivered };
+}

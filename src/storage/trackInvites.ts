@@ -4,6 +4,8 @@ import type { Db } from "./db.js";
 export interface TrackResult {
   added: string[];
   alreadyTracked: string[];
+  /** Ids that had been untracked: tracked again, with their history (and polled again unless they reached a final status). */
+  trackedAgain: string[];
 }
 
 /** Rows per INSERT: large lists go in a few statements, still in one transaction. 5,000 is about the fastest. */
@@ -16,24 +18,50 @@ const CHUNK = 5_000;
  */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 
+export interface TrackOptions {
+  /** Told after each chunk is written (large lists only: a single chunk reports nothing). */
+  onProgress?: (written: number, total: number) => void;
+}
+
 /**
- * Registers invites, idempotently: a known id keeps its history and schedule, and only takes a new label
- * when one is given. All entries are written in one transaction, or none.
+ * Registers invites, idempotently: a known id keeps its history and schedule, and only takes a new label or channel
+ * when one is given. An untracked id is tracked again: it is due now, and active again unless its last status was
+ * final (a final invite is never polled again). All entries are written in one transaction, or none.
  */
-export async function trackInvites(db: Db, entries: readonly IdEntry[], now: Date): Promise<TrackResult> {
-  const added: string[] = [];
-  const alreadyTracked: string[] = [];
+export async function trackInvites(db: Db, entries: readonly IdEntry[], now: Date, options: TrackOptions = {}): Promise<TrackResult> {
+  const result: TrackResult = { added: [], alreadyTracked: [], trackedAgain: [] };
   await db.$transaction(async (tx) => {
     for (let start = 0; start < entries.length; start += CHUNK) {
       const chunk = entries.slice(start, start + CHUNK);
-      const rows = await tx.$queryRaw<Array<{ id: string; inserted: boolean }>>`
-        INSERT INTO tracked_invite (id, label, added_at, next_check_at)
-        SELECT id, label, ${now}, ${now}
-        FROM unnest(${chunk.map((e) => e.id)}::text[], ${chunk.map((e) => e.label)}::text[]) AS input(id, label)
-        ON CONFLICT (id) DO UPDATE SET label = COALESCE(EXCLUDED.label, tracked_invite.label)
-        RETURNING id, (xmax = 0) AS inserted`;
-      for (const row of rows) (row.inserted ? added : alreadyTracked).push(row.id.trim());
+      // `untracked` reads the rows as they were before the upsert (every part of one statement sees the same
+      // snapshot), so RETURNING can still tell which ids it brought back.
+      const rows = await tx.$queryRaw<Array<{ id: string; inserted: boolean; resumed: boolean }>>`
+        WITH input AS (
+          SELECT * FROM unnest(${chunk.map((e) => e.id)}::char(32)[], ${chunk.map((e) => e.label)}::text[]) AS input(id, label)
+        ),
+        untracked AS (SELECT id FROM tracked_invite WHERE id IN (SELECT id FROM input) AND untracked_at IS NOT NULL)
+        INSERT INTO tracked_invite AS t (id, label, added_at, next_check_at)
+        SELECT id, label, ${now}, ${now} FROM input
+        ON CONFLICT (id) DO UPDATE SET
+          label = COALESCE(EXCLUDED.label, t.label),
+          active = CASE WHEN t.untracked_at IS NULL THEN t.active ELSE t.effective_status IS NULL OR t.effective_status IN ('pending', 'unknown') END,
+          next_check_at = CASE WHEN t.untracked_at IS NULL THEN t.next_check_at ELSE ${now} END,
+          untracked_at = NULL
+        RETURNING id, (xmax = 0) AS inserted, id IN (SELECT id FROM untracked) AS resumed`;
+      // A channel is set only where one was given (null included: back to SLACK_CHANNEL); elsewhere it is kept.
+      const routed = chunk.filter((e) => e.channel !== undefined);
+      if (routed.length > 0) {
+        await tx.$executeRaw`
+          UPDATE tracked_invite t SET slack_channel = input.channel
+          FROM unnest(${routed.map((e) => e.id)}::char(32)[], ${routed.map((e) => e.channel ?? null)}::text[]) AS input(id, channel)
+          WHERE t.id = input.id`;
+      }
+      for (const row of rows) {
+        const id = row.id.trim();
+        (row.inserted ? result.added : row.resumed ? result.trackedAgain : result.alreadyTracked).push(id);
+      }
+      if (entries.length > CHUNK) options.onProgress?.(Math.min(start + CHUNK, entries.length), entries.length);
     }
   }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 });
-  return { added, alreadyTracked };
+  return result;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { runCli } from "../../src/cli/program.js";
-import { makeManualClock } from "../../src/lib/clock.js";
+import { makeManualClock, type Clock } from "../../src/lib/clock.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
 
 export interface CliRun {
@@ -13,17 +13,31 @@ export interface CliRun {
   stderr: string;
 }
 
-/** One CLI invocation in this process: `stdinText` is piped in (none: stdin is a terminal), the clock is fixed. */
-export async function runCliIn(env: Record<string, string>, args: string[], stdinText?: string): Promise<CliRun> {
+export interface CliRunOptions {
+  /** Default: fixed at 2026-11-28T12:00Z. */
+  clock?: Clock;
+  /** Whether stdout is a terminal (progress is shown only there). Default false. */
+  stdoutIsTTY?: boolean;
+  /** Typed on a terminal: stdin is a TTY that holds this text (a confirmation's answer). */
+  typed?: string;
+}
+
+/**
+ * One CLI invocation in this process: `stdinText` is piped in (none: stdin is a terminal, with `typed` on it), the
+ * clock is fixed unless one is given.
+ */
+export async function runCliIn(env: Record<string, string>, args: string[], stdinText?: string, options: CliRunOptions = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
-  const stdin = Object.assign(Readable.from(stdinText === undefined ? [] : [stdinText]), { isTTY: stdinText === undefined });
+  const text = stdinText ?? options.typed;
+  const stdin = Object.assign(Readable.from(text === undefined ? [] : [text]), { isTTY: stdinText === undefined });
   const code = await runCli(args, {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     stdin,
+    stdoutIsTTY: options.stdoutIsTTY,
     env,
-    clock: makeManualClock("2026-11-28T12:00:00Z"),
+    clock: options.clock ?? makeManualClock("2026-11-28T12:00:00Z"),
   });
   return { code, stdout, stderr };
 }

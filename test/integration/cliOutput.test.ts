@@ -102,7 +102,8 @@ describe("tables on a terminal", () => {
     const history = await cli(["history", id]);
     expect(history.code).toBe(0);
     expect(history.stdout).not.toMatch(CONTROL);
-    expect(history.stdout).toContain("2026-11-28 12:00Z  organizationName: Org → Evil Org; invitedMemberEmail: (none) → x@example.com\n");
+    // Field names as a person reads them; --json keeps the stored names.
+    expect(history.stdout).toContain("2026-11-28 12:00Z  organization: Org → Evil Org; email: (none) → x@example.com\n");
     const json = JSON.parse((await cli(["history", id, "--json"])).stdout) as Array<{ changes: unknown }>;
     expect(json[1]?.changes).toEqual(changes);
   });

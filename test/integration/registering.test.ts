@@ -34,7 +34,7 @@ describe("invite-monitor track", () => {
     const fromStdin = await cli(["track", "-"], `${inviteId(5)}\n${B}\n`);
     expect(fromStdin.stdout).toContain("1 added, 1 already tracked");
     const again = await cli(["track", A, "--json"]);
-    expect(JSON.parse(again.stdout)).toEqual({ added: [], alreadyTracked: [A.toLowerCase()] });
+    expect(JSON.parse(again.stdout)).toEqual({ added: [], alreadyTracked: [A.toLowerCase()], trackedAgain: [] });
 
     const rows = await database.db.trackedInvite.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.id, r.label])).toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INVITE_ID_FORM, isInviteId, normalizeInviteId } from "../../src/invites/inviteId.js";
-import { labelProblem, MAX_LINE_BYTES, MAX_PROBLEMS_KEPT, mergeIdLists, parseIdArguments, parseIdLines } from "../../src/invites/parseIdList.js";
+import { labelProblem, MAX_LINE_BYTES, MAX_PROBLEMS_KEPT, mergeIdLists, parseIdArguments, parseIdLines, parseSlackChannel } from "../../src/invites/parseIdList.js";
 
 const A = "4f5f0c14a2a41d5063dd301b2f829f04";
 const B = "0123456789abcdef0123456789abcdef";
@@ -183,5 +183,44 @@ describe("mergeIdLists", () => {
     expect(merged.problemCount).toBe(31);
     expect(merged.problems).toHaveLength(MAX_PROBLEMS_KEPT);
     expect(merged.problems[0]?.source).toBe("a.txt line 1");
+  });
+});
+
+describe("the channel column", () => {
+  it.each([
+    { name: "a channel after the id", text: `${A} channel=C0123ABCD`, expected: [{ id: A, label: null, channel: "C0123ABCD", source: "ids.txt line 1" }] },
+    { name: "a channel and a label", text: `${A}\tchannel=G0PRIVATE1  Alice (finance)`, expected: [{ id: A, label: "Alice (finance)", channel: "G0PRIVATE1", source: "ids.txt line 1" }] },
+    { name: "back to the default", text: `${A} channel=default Bob`, expected: [{ id: A, label: "Bob", channel: null, source: "ids.txt line 1" }] },
+    { name: "the column's name in any case", text: `${A} Channel=D0DIRECT01`, expected: [{ id: A, label: null, channel: "D0DIRECT01", source: "ids.txt line 1" }] },
+    { name: "channel= later in a label is label text", text: `${A} Carol channel=C0123ABCD`, expected: [{ id: A, label: "Carol channel=C0123ABCD", source: "ids.txt line 1" }] },
+    { name: "the last channel of a repeated id wins", text: `${A} channel=C0000AAAA\n${A}\n${A} channel=C0000BBBB`, expected: [{ id: A, label: null, channel: "C0000BBBB", source: "ids.txt line 1" }] },
+  ])("$name", ({ text, expected }) => {
+    expect(parseIdLines(text, "ids.txt")).toStrictEqual({ entries: expected, problems: [], problemCount: 0 });
+  });
+
+  it.each([
+    { raw: "C0123ABCD", expected: { channel: "C0123ABCD" } },
+    { raw: " G0123ABCD ", expected: { channel: "G0123ABCD" } },
+    { raw: "DEFAULT", expected: { channel: null } },
+    { raw: "#general", ok: false },
+    { raw: "general", ok: false },
+    { raw: "c0123abcd", ok: false },
+    { raw: "C01", ok: false },
+    { raw: `C${"0".repeat(40)}`, ok: false },
+    { raw: "U0123ABCD", ok: false },
+    { raw: "", ok: false },
+  ])("parseSlackChannel($raw)", ({ raw, expected, ok }) => {
+    const parsed = parseSlackChannel(raw);
+    if (ok === false) expect(parsed).toMatchObject({ problem: expect.stringContaining("is not a Slack channel id (expected an id such as C0123ABCD") });
+    else expect(parsed).toEqual(expected);
+  });
+
+  it("a bad channel is a problem of its line, and the line is not kept", () => {
+    const list = parseIdLines(`${A}\n${B} channel=eng Bob\n${C} channel=#eng\n`, "ids.txt");
+    expect(list.entries.map((e) => e.id)).toEqual([A]);
+    expect(list.problems).toEqual([
+      { source: "ids.txt line 2", message: expect.stringMatching(/^channel: "eng" is not a Slack channel id/) },
+      { source: "ids.txt line 3", message: expect.stringMatching(/^channel: "channel=" needs a channel id such as C0123ABCD \("#" starts a comment/) },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { fieldLabel, isDateField } from "../../invites/fieldLabels.js";
 import { inviteHistory } from "../../storage/readInvites.js";
 import type { CliContext } from "../cliContext.js";
 import { formatTime, formatValue, toJson } from "../format.js";
@@ -8,7 +9,7 @@ import { terminalText } from "../terminalText.js";
 export function registerHistory(program: Command, ctx: CliContext): void {
   program
     .command("history")
-    .description("show the snapshots of one invite, with what changed in each")
+    .description("show the snapshots of one invite, with what changed in each (--json keeps the stored field names)")
     .argument("<id>", "invite id")
     .option("--json", "print JSON for scripts")
     .action(async (rawId: string, options: { json?: boolean }) => {
@@ -25,7 +26,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
       const lines = entries.map((entry) => {
         const what = entry.first
           ? `first observation: ${entry.effectiveStatus}${entry.expiresOn ? `, expires ${formatTime(entry.expiresOn)}` : ""}`
-          : entry.changes.map((c) => `${c.field}: ${formatValue(c.old)} → ${formatValue(c.new)}`).join("; ");
+          : entry.changes.map((c) => `${fieldLabel(c.field)}: ${formatValue(c.old, isDateField(c.field))} → ${formatValue(c.new, isDateField(c.field))}`).join("; ");
         // The old and new values are Cloudflare's text (organization name, email...): never raw on a terminal.
         return terminalText(`${formatTime(entry.observedAt)}  ${what}`);
       });

@@ -29,7 +29,7 @@ export async function schedulerScaling(sizes = [10_000, 100_000, 1_000_000], bat
     for (let i = 0; i < sweeps + 1; i++) {
       await queue.obliterate({ force: true });
       const start = performance.now();
-      await runSweep({ db: database.db, pollQueue: queue, now: new Date(), batchSize: batch });
+      await runSweep({ sql: database.sql, pollQueue: queue, now: new Date(), batchSize: batch });
       if (i > 0) times.push(performance.now() - start); // the first sweep warms connections and caches
     }
     await queue.close();

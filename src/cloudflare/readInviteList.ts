@@ -1,4 +1,4 @@
-import { stableStringify } from "../invites/diffInvite.js";
+import { sameJson } from "../invites/diffInvite.js";
 import { normalizeInviteId } from "../invites/inviteId.js";
 import type { InviteFields } from "../invites/inviteState.js";
 import { parseInvite } from "./parseInvite.js";
@@ -38,7 +38,7 @@ export function readInviteList(result: readonly unknown[], resultInfo: unknown, 
     const parsed = parseInvite(entry, id);
     const seen = listed.get(id);
     // An entry that does not parse, has no status, or contradicts another entry for the same id proves nothing.
-    if (!parsed.ok || parsed.fields.apiStatus === null || (seen && stableStringify(seen.payload) !== stableStringify(parsed.payload))) unclear.add(id);
+    if (!parsed.ok || parsed.fields.apiStatus === null || (seen && !sameJson(seen.payload, parsed.payload))) unclear.add(id);
     else listed.set(id, { fields: parsed.fields, payload: parsed.payload });
   }
   for (const id of unclear) listed.delete(id);

@@ -13,10 +13,12 @@ import { cloudflareIdentity, readIncident, type Incident } from "../polling/inci
 import { createPollWorker } from "../polling/createPollWorker.js";
 import type { ListResult } from "../polling/observeList.js";
 import { limiterFor, requestsPerSecond, sweepBatchSize } from "../scheduling/budget.js";
-import { createSchedulerWorker, PRUNE_EVERY_MS, PRUNE_JOB } from "../scheduling/createSchedulerWorker.js";
 import { createQueues, LIST_JOB } from "../scheduling/queues.js";
 import { runSweep, type SweepResult } from "../scheduling/runSweep.js";
+import { startSweepLoop } from "../scheduling/startSweepLoop.js";
+import type { WakeableLoop } from "../lib/wakeableLoop.js";
 import type { Db } from "../storage/db.js";
+import { ALERT_CHANNEL, INVITE_CHANNEL, listenForWakes, type WakeChannel, type WakeListener } from "../storage/listenForWakes.js";
 import { pruneAlerts } from "../storage/pruneAlerts.js";
 import type { Sql } from "../storage/sqlPool.js";
 
@@ -41,11 +43,11 @@ export type Role = "scheduler" | "worker" | "notifier";
 export const ROLES: readonly Role[] = ["scheduler", "worker", "notifier"];
 
 export interface Monitor {
-  /** One scheduler tick, now: what the Job Scheduler runs every SWEEP_INTERVAL. */
+  /** One sweep, now: what the scheduler role runs every SWEEP_INTERVAL while invites are due. */
   sweepOnce(): Promise<SweepResult>;
   /** One notifier tick, now: sends at most one message (an alert, or one part of a digest). */
   notifyOnce(): Promise<DeliverResult>;
-  /** Deletes delivered and failed alerts older than ALERT_RETENTION, now (the scheduler does it every hour). */
+  /** Deletes delivered and failed alerts older than ALERT_RETENTION, now (a scheduler does it every hour). */
   pruneOnce(): Promise<number>;
   /** Starts the long-running roles. */
   start(roles: readonly Role[]): Promise<void>;
@@ -75,7 +77,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const prefix = config.queuePrefix;
   const queues = createQueues(redis, prefix);
   const metrics = createMetrics();
-  const gauges = makeGaugeRefresher({ metrics, db, queues, clock, logger, pollIntervalMs: config.polling.intervalMs, sweepIntervalMs: config.polling.sweepIntervalMs });
+  const gauges = makeGaugeRefresher({ metrics, sql: deps.sql, queues, clock, logger, pollIntervalMs: config.polling.intervalMs, sweepIntervalMs: config.polling.sweepIntervalMs });
   const rate = requestsPerSecond(config.cloudflare);
   const limiter = limiterFor(rate);
   const batchSize = sweepBatchSize(rate, config.polling.sweepIntervalMs);
@@ -85,24 +87,21 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   // Processes without credentials (a notifier alone) have no incident of their own to report.
   const identity = auth ? cloudflareIdentity(config.cloudflare.baseUrl, auth) : null;
   const workers: Worker[] = [];
+  const loops: WakeableLoop[] = [];
+  let listener: WakeListener | null = null;
   let stopping: Promise<void> | null = null;
   let startedRoles: readonly Role[] = [];
   let rewriteTimer: NodeJS.Timeout | undefined;
   let observeList: (() => Promise<ListResult>) | null = null;
 
-  const sweepOnce = () => runSweep({ db, pollQueue: queues.poll, now: clock(), batchSize });
+  const sweepOnce = () => runSweep({ sql: deps.sql, pollQueue: queues.poll, now: clock(), batchSize });
   const pruneOnce = () => pruneAlerts(db, new Date(clock().getTime() - config.alerts.retentionMs));
-  const notifier = createNotifier({ config, db, redis, logger, clock, metrics, queueName: queues.notify.name });
+  const notifier = createNotifier({ config, db, sql: deps.sql, redis, logger, clock, metrics });
 
   /** Writes the limits and Job Schedulers the started roles rely on. Safe to repeat: every write is an upsert. */
   async function ensureSchedules(): Promise<void> {
     // Every process writes the same limiter: the budget is global to the queue, not per worker.
     await queues.poll.setGlobalRateLimit(limiter.max, limiter.duration);
-    if (startedRoles.includes("scheduler")) {
-      // A Job Scheduler is keyed by id: every replica upserting "sweep" shares one schedule.
-      await queues.sweep.upsertJobScheduler("sweep", { every: config.polling.sweepIntervalMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
-      await queues.sweep.upsertJobScheduler(PRUNE_JOB, { every: PRUNE_EVERY_MS }, { name: PRUNE_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } });
-    }
     if (startedRoles.includes("scheduler")) {
       // One list per LIST_INTERVAL for the whole deployment, however many schedulers run.
       if (config.cloudflare.list) {
@@ -111,11 +110,15 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         await queues.poll.removeJobScheduler(LIST_JOB);
       }
     }
-    if (startedRoles.includes("notifier")) {
-      // One tick at a time across every notifier process, one tick per interval: Slack's one message a second.
-      await queues.notify.setGlobalConcurrency(1);
-      await queues.notify.upsertJobScheduler("notify", { every: config.slack.sendIntervalMs }, { name: "notify", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+
+  /** Versions before the event-driven loops ticked through Job Schedulers; a Redis that still holds them is cleaned. */
+  async function removeOldSchedules(): Promise<void> {
+    if (startedRoles.includes("scheduler")) {
+      await queues.sweep.removeJobScheduler("sweep");
+      await queues.sweep.removeJobScheduler("prune");
     }
+    if (startedRoles.includes("notifier")) await queues.notify.removeJobScheduler("notify");
   }
 
   function onReady(): void {
@@ -149,7 +152,13 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     async start(roles) {
       startedRoles = roles;
       await ensureSchedules();
-      if (roles.includes("scheduler")) startWorker(createSchedulerWorker({ queueName: queues.sweep.name, redis, prefix, logger, sweepOnce, pruneOnce }));
+      await removeOldSchedules();
+      const wakers = new Map<WakeChannel, WakeableLoop>();
+      if (roles.includes("scheduler")) {
+        const sweep = startSweepLoop({ sql: deps.sql, redis, prefix, logger, clock, sweepIntervalMs: config.polling.sweepIntervalMs, sweepOnce, pruneOnce });
+        loops.push(sweep);
+        wakers.set(INVITE_CHANNEL, sweep);
+      }
       if (roles.includes("worker")) {
         const poll = createPollWorker({ config, sql: deps.sql, redis, queue: queues.poll, pause: pollPause, budgetPause, rate, limiter, logger, clock, metrics, random: deps.random ?? Math.random, cloudflare: deps.cloudflare });
         startWorker(poll.worker);
@@ -162,7 +171,13 @@ export function createMonitor(deps: MonitorDeps): Monitor {
           await queues.poll.removeRateLimitKey();
         }
       }
-      if (roles.includes("notifier")) startWorker(notifier.makeWorker());
+      if (roles.includes("notifier")) {
+        const notify = notifier.startLoop();
+        loops.push(notify);
+        wakers.set(ALERT_CHANNEL, notify);
+      }
+      // The loops sleep while nothing is due; a committed alert or a newly tracked invite wakes them (Postgres NOTIFY).
+      if (wakers.size > 0) listener = listenForWakes(config.databaseUrl, [...wakers.keys()], (channel) => wakers.get(channel)?.wake(), logger);
       // A Redis that restarted empty has lost the schedules and limits: write them again on every reconnect,
       // and now and then in case it was flushed without dropping the connection.
       redis.on("ready", onReady);
@@ -186,8 +201,9 @@ export function createMonitor(deps: MonitorDeps): Monitor {
         clearInterval(rewriteTimer);
         gauges.stop();
         redis.off("ready", onReady);
-        // Workers first (in-flight jobs finish), then the queues; db, sql and redis belong to the caller.
-        await Promise.all(workers.map((worker) => worker.close()));
+        // Loops and workers first (in-flight ticks and jobs finish), then the queues; db, sql and redis belong to the caller.
+        await Promise.all([...loops.map((loop) => loop.stop()), ...workers.map((worker) => worker.close())]);
+        await listener?.close();
         await queues.close();
       })();
       return stopping;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { EffectiveStatus, FieldChange, InviteFields } from "./inviteState.js";
 
 /** A side of the comparison: the tracked fields, the effective status, and the raw payload for unknown fields. */
@@ -42,14 +43,14 @@ export function diffInvite(before: ObservedSide, after: ObservedSide): FieldChan
   for (const field of TRACKED_FIELDS) {
     const oldValue = toJson(before[field]);
     const newValue = toJson(after[field]);
-    if (stableStringify(oldValue) !== stableStringify(newValue)) changes.push({ field, old: oldValue, new: newValue });
+    if (!sameJson(oldValue, newValue)) changes.push({ field, old: oldValue, new: newValue });
   }
   // Roles are tracked by name; a role object that changed inside (its permissions, say) under the same names is
   // still a change, reported from the raw payload.
   if (!changes.some((c) => c.field === "roles")) {
     const oldRoles = before.payload?.roles ?? null;
     const newRoles = after.payload?.roles ?? null;
-    if (before.payload && after.payload && stableStringify(oldRoles) !== stableStringify(newRoles)) {
+    if (before.payload && after.payload && !sameJson(oldRoles, newRoles)) {
       changes.push({ field: "payload.roles", old: oldRoles, new: newRoles });
     }
   }
@@ -58,7 +59,7 @@ export function diffInvite(before: ObservedSide, after: ObservedSide): FieldChan
   for (const key of [...new Set([...Object.keys(oldExtra), ...Object.keys(newExtra)])].sort()) {
     const oldValue = oldExtra[key] ?? null;
     const newValue = newExtra[key] ?? null;
-    if (stableStringify(oldValue) !== stableStringify(newValue)) changes.push({ field: `payload.${key}`, old: oldValue, new: newValue });
+    if (!sameJson(oldValue, newValue)) changes.push({ field: `payload.${key}`, old: oldValue, new: newValue });
   }
   return changes;
 }
@@ -71,6 +72,15 @@ function unmappedKeys(payload: Record<string, unknown> | null): Record<string, u
 function toJson(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   return value ?? null;
+}
+
+/**
+ * True when both serialize to the same JSON, keys in any order. Most comparisons are of equal values (an unchanged
+ * invite, observed again), and a deep comparison settles those without building two strings; only what it calls
+ * different (a key present as undefined, say) is serialized to be sure (BENCHMARKS.md, row 8).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(a, b) || stableStringify(a) === stableStringify(b);
 }
 
 /** JSON with sorted object keys, so {a,b} and {b,a} compare equal. */

@@ -2,13 +2,13 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Queues } from "../scheduling/queues.js";
 import { scheduleIsBehind } from "../scheduling/scheduleIsBehind.js";
-import type { Db } from "../storage/db.js";
+import type { Sql } from "../storage/sqlPool.js";
 import { readMonitorCounts } from "../storage/monitorCounts.js";
 import type { Metrics, QueueCounts } from "./createMetrics.js";
 
 export interface GaugeRefresherDeps {
   metrics: Metrics;
-  db: Db;
+  sql: Sql;
   queues: Queues;
   clock: Clock;
   logger: Logger;
@@ -45,7 +45,7 @@ export function makeGaugeRefresher(deps: GaugeRefresherDeps): GaugeRefresher {
 
   async function readPostgres(): Promise<void> {
     const at = deps.clock();
-    const counts = await readMonitorCounts(deps.db, at);
+    const counts = await readMonitorCounts(deps.sql, at);
     deps.metrics.postgresRead(counts, at);
     const behind = scheduleIsBehind(counts.oldestOverdueMs, deps.pollIntervalMs, deps.sweepIntervalMs);
     if (behind && !latest?.behind) {
@@ -58,7 +58,8 @@ export function makeGaugeRefresher(deps: GaugeRefresherDeps): GaugeRefresher {
 
   async function readQueues(): Promise<void> {
     const counts: QueueCounts = {};
-    for (const queue of [deps.queues.poll, deps.queues.sweep, deps.queues.notify]) {
+    // The sweep and the notifier run as loops, not jobs: the poll queue is the only one with work in it.
+    for (const queue of [deps.queues.poll]) {
       counts[queue.name] = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed");
     }
     deps.metrics.queuesRead(counts);

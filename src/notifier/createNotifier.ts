@@ -1,16 +1,19 @@
-import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { configSecrets, type Config } from "../config/loadConfig.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import { makePause } from "../lib/makePause.js";
 import { makeRedactor } from "../lib/redact.js";
+import { startWakeableLoop, type WakeableLoop } from "../lib/wakeableLoop.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { Db } from "../storage/db.js";
+import { nextAlertDue } from "../storage/nextDue.js";
+import type { Sql } from "../storage/sqlPool.js";
 import type { AlertSender } from "./alertSender.js";
 import { deliverAppOnce } from "./deliverAppOnce.js";
 import { deliverOnce, type DeliverResult } from "./deliverOnce.js";
 import { createLogSender } from "./logSender.js";
+import { nextTickWait } from "./nextTickWait.js";
 import { makePacer } from "./pacer.js";
 import { makeRateLimitStreak } from "./rateLimitStreak.js";
 import { createSlackApi } from "./slackApi.js";
@@ -19,24 +22,29 @@ import { createSlackSender } from "./slackSender.js";
 export interface NotifierDeps {
   config: Config;
   db: Db;
+  /** Plain pg for the idle check, which runs on a timer. */
+  sql: Sql;
   /** Holds the pause and the count of 429s in a row that every notifier process shares. */
   redis: Redis;
   logger: Logger;
   clock: Clock;
   metrics: Pick<Metrics, "alertsSettled" | "alertsAmbiguous">;
-  /** The queue whose Job Scheduler drives the ticks (the monitor writes the schedule). */
-  queueName: string;
 }
 
 export interface Notifier {
   /** One notifier tick, now: sends at most one message (an alert, or one part of a digest). */
   notifyOnce(): Promise<DeliverResult>;
-  /** A BullMQ worker that runs one tick per job of `queueName`. The caller starts, listens to and closes it. */
-  makeWorker(): Worker;
+  /**
+   * Runs ticks until stopped: at Slack's pace while there is something to send, otherwise asleep until an alert
+   * comes due or `wake()` is called (a new alert was committed). One tick at a time across every notifier process.
+   */
+  startLoop(): WakeableLoop;
 }
 
-/** The notifier tick's lock: how soon a tick held by a killed notifier process is handed to another. */
-const NOTIFY_LOCK_MS = 5_000;
+/** The longest the notifier sleeps without a wake-up: what a missed notification can delay an alert by. */
+export const IDLE_CHECK_MS = 60_000;
+/** The shared turn's key (in the pacer's namespace): held by the one notifier process that is running a tick. */
+const TURN = "notifier-turn";
 
 /**
  * The Slack side of the daemon: the outbox drained to the Slack app (SLACK_BOT_TOKEN: one living card per invite),
@@ -91,18 +99,35 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           metrics: deps.metrics,
         });
 
+  const turn = makePacer(redis, prefix);
+  const interval = config.slack.sendIntervalMs;
+
+  /** One turn: a tick if no other process is running one, then how long to sleep. */
+  async function loopTick(): Promise<number> {
+    // Held for as long as a tick may run, so that a killed process frees it as its claimed alerts come back.
+    if (!(await turn.take(TURN, leaseMs))) return Math.max(1, (await turn.closedForMs([TURN])).get(TURN) ?? 1);
+    const started = performance.now();
+    let outcome: DeliverResult["outcome"] | null = null;
+    try {
+      outcome = (await notifyOnce()).outcome;
+    } finally {
+      // Ticks start at most one interval apart, across processes: Slack's one message per interval.
+      const restMs = outcome === "idle" ? 1 : interval - (performance.now() - started);
+      await turn.rest(TURN, Math.max(1, restMs));
+    }
+    if (outcome !== "idle" && outcome !== "paused") return 0;
+    const due = await nextAlertDue(deps.sql);
+    return nextTickWait({
+      outcome,
+      nextDueInMs: due ? due.getTime() - clock().getTime() : null,
+      pausedForMs: await pause.remainingMs(),
+      sendIntervalMs: interval,
+      idleCheckMs: IDLE_CHECK_MS,
+    });
+  }
+
   return {
     notifyOnce,
-    makeWorker() {
-      // Ticks run one at a time across all processes, so a tick held by a killed process must be freed quickly:
-      // a short lock, checked often, instead of BullMQ's 30 s.
-      return new Worker(deps.queueName, async (_job: Job) => notifyOnce(), {
-        connection: redis,
-        prefix,
-        concurrency: 1,
-        lockDuration: NOTIFY_LOCK_MS,
-        stalledInterval: NOTIFY_LOCK_MS,
-      });
-    },
+    startLoop: () => startWakeableLoop({ name: "notifier", tick: loopTick, logger, errorWaitMs: interval }),
   };
 }

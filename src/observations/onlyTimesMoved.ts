@@ -1,4 +1,4 @@
-import { stableStringify } from "../invites/diffInvite.js";
+import { sameJson } from "../invites/diffInvite.js";
 import type { InviteState } from "../invites/inviteState.js";
 
 /** The two columns every check moves; an answer that changes nothing else changes nothing worth a full write. */
@@ -11,7 +11,7 @@ const TIMES: ReadonlySet<keyof InviteState> = new Set(["lastCheckedAt", "nextChe
 export function onlyTimesMoved(before: InviteState, after: InviteState): boolean {
   for (const key of Object.keys(after) as Array<keyof InviteState>) {
     if (TIMES.has(key)) continue;
-    if (stableStringify(before[key] ?? null) !== stableStringify(after[key] ?? null)) return false;
+    if (!sameJson(before[key] ?? null, after[key] ?? null)) return false;
   }
   return true;
 }

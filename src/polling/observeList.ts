@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { RateLimitError } from "bullmq";
 import type { Redis } from "ioredis";
 import { DISCOVERED_LABEL, discoveredAlert } from "../alerts/decideAlerts.js";
@@ -10,6 +11,7 @@ import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { PlanSettings } from "../observations/planObservation.js";
 import { dueAmong, makeDue, trackDiscovered } from "../storage/listBookkeeping.js";
+import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
@@ -37,7 +39,9 @@ export interface ListDeps {
 
 export type ListResult =
   | { outcome: "listed"; listed: number; changed: number; confirming: number; discovered: number; pages: number }
-  | { outcome: "failed"; reason: string };
+  | { outcome: "failed"; reason: string }
+  /** Nothing is tracked and discovery is off: the list could tell us nothing, so it is not read. */
+  | { outcome: "nothing-tracked" };
 
 /** Observations per write statement, as for polls (BENCHMARKS.md, row 1): bounds one statement's JSON parameter. */
 const RECORD_CHUNK = 500;
@@ -70,6 +74,8 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
   }
 
   return async () => {
+    // An idle daemon spends no request (BENCHMARKS.md, row 8); the first invite tracked is listed at the next cycle.
+    if (!deps.trackDiscovered && (await nextInviteDue(deps.sql)) === null) return { outcome: "nothing-tracked" };
     await deps.guard.beforeRequest();
     if ((await deps.pause.remainingMs()) > 0) throw new RateLimitError();
     const read = await readAllPages();
@@ -122,10 +128,13 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     await Promise.all(queuedBefore.map((due) => deps.dropQueuedPoll(due.id, due.nextCheckAt).catch(() => {})));
 
     const present = new Set([...listed.keys(), ...unclear]);
-    const previous = await deps.redis.smembers(deps.listedKey);
+    // The same ids as last time (the usual cycle): nothing dropped out, and the stored set need not be read or rewritten.
+    const digest = idsDigest(present);
+    const sameIds = (await deps.redis.get(`${deps.listedKey}:digest`)) === digest;
+    const previous = sameIds ? [] : await deps.redis.smembers(deps.listedKey);
     const droppedOut = previous.filter((id) => !present.has(id));
     const confirming = await makeDue(deps.sql, [...droppedOut, ...unclear], now);
-    await replaceSet(deps.redis, deps.listedKey, [...present]);
+    if (!sameIds) await replaceSet(deps.redis, deps.listedKey, [...present], digest);
 
     deps.metrics.listFinished("listed");
     deps.metrics.observed("list", listed.size - untracked.length + discovered);
@@ -133,12 +142,17 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
   };
 }
 
-/** Replaces the set in one step, so a concurrent reader never sees it half written. */
-async function replaceSet(redis: Redis, key: string, members: string[]): Promise<void> {
+/** Replaces the set and its digest in one step, so a concurrent reader never sees them half written or apart. */
+async function replaceSet(redis: Redis, key: string, members: string[], digest: string): Promise<void> {
   const next = `${key}:next`;
   const chain = redis.multi().del(next);
   for (let start = 0; start < members.length; start += 1_000) chain.sadd(next, ...members.slice(start, start + 1_000));
   if (members.length > 0) chain.rename(next, key);
   else chain.del(key);
+  chain.set(`${key}:digest`, digest);
   await chain.exec();
+}
+
+function idsDigest(ids: Iterable<string>): string {
+  return createHash("sha256").update([...ids].sort().join(",")).digest("hex");
 }

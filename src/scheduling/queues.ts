@@ -3,7 +3,7 @@ import { Queue, type ConnectionOptions } from "bullmq";
 /** The sweep and the polls live on separate queues: the global limiter counts every job on its queue. */
 export const SWEEP_QUEUE = "sweep";
 export const POLL_QUEUE = "poll";
-/** Notifier ticks: one message per tick, one tick at a time across all processes. */
+/** Kept only to remove the notifier's Job Scheduler of versions before the event-driven loops (createMonitor). */
 export const NOTIFY_QUEUE = "notify";
 
 /** The list cycle's job, on the poll queue (the global limiter counts every job on its queue: the list is one request). */

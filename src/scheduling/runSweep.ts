@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import type { Db } from "../storage/db.js";
+import type { Sql } from "../storage/sqlPool.js";
 import { selectDueInvites } from "../storage/selectDueInvites.js";
 import { pollJobId, type PollJobData } from "./queues.js";
 
@@ -16,10 +16,10 @@ export interface SweepResult {
  * Invites stay due until polled, so a sweep also finds the ones already queued; while the queue holds half a
  * batch or more it is skipped, rather than re-sending thousands of duplicate jobs to Redis every tick.
  */
-export async function runSweep(deps: { db: Db; pollQueue: Queue<PollJobData>; now: Date; batchSize: number }): Promise<SweepResult> {
+export async function runSweep(deps: { sql: Sql; pollQueue: Queue<PollJobData>; now: Date; batchSize: number }): Promise<SweepResult> {
   const waiting = await deps.pollQueue.getJobCountByTypes("wait", "prioritized");
   if (waiting >= Math.max(1, deps.batchSize / 2)) return { queued: 0, skipped: true };
-  const due = await selectDueInvites(deps.db, deps.now, deps.batchSize);
+  const due = await selectDueInvites(deps.sql, deps.now, deps.batchSize);
   if (due.length === 0) return { queued: 0 };
   await deps.pollQueue.addBulk(
     due.map((invite) => {

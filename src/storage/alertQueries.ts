@@ -1,5 +1,6 @@
 import type { AlertContent } from "../alerts/alertTypes.js";
 import type { Db } from "./db.js";
+import { ALERT_CHANNEL, wakeStatement } from "./wakeChannels.js";
 
 export type AlertStatusName = "pending" | "delivered" | "failed";
 
@@ -59,6 +60,7 @@ export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed
   if (!("ids" in which)) {
     const rows = await db.$queryRaw<Array<{ id: number }>>`
       UPDATE alert SET status = 'pending', next_attempt_at = ${now}, failed_at = NULL WHERE status = 'failed' RETURNING id`;
+    if (rows.length > 0) await db.$queryRawUnsafe(wakeStatement(ALERT_CHANNEL));
     return { queued: rows.map((r) => r.id).sort((a, b) => a - b), unknown: [], notFailed: [] };
   }
   const ids = [...new Set(which.ids)];
@@ -71,6 +73,7 @@ export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed
     const notFailed = rows.filter((r) => r.status !== "failed").map((r) => ({ id: r.id, status: r.status }));
     if (unknown.length > 0 || notFailed.length > 0) return { queued: [], unknown, notFailed };
     await tx.alert.updateMany({ where: { id: { in: ids } }, data: requeue });
+    await tx.$queryRawUnsafe(wakeStatement(ALERT_CHANNEL));
     return { queued: ids, unknown: [], notFailed: [] };
   });
 }

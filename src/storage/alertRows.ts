@@ -1,5 +1,6 @@
 import type { AlertDraft } from "../alerts/alertTypes.js";
 import type { Sql } from "./sqlPool.js";
+import { ALERT_CHANNEL, wake } from "./wakeChannels.js";
 
 /** An alert as the insert statement reads it from its jsonb parameter. */
 export function alertRecord(a: AlertDraft, createdAt: Date): Record<string, unknown> {
@@ -23,5 +24,6 @@ export function insertAlertsSql(param: string, extraWhere = ""): string {
 export async function insertAlerts(sql: Sql, drafts: readonly AlertDraft[], now: Date): Promise<number> {
   if (drafts.length === 0) return 0;
   const result = await sql.query(insertAlertsSql("$1"), [JSON.stringify(drafts.map((d) => alertRecord(d, now)))]);
+  if ((result.rowCount ?? 0) > 0) await wake(sql, ALERT_CHANNEL);
   return result.rowCount ?? 0;
 }

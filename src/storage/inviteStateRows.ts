@@ -3,6 +3,7 @@ import type { EffectiveStatus, InviteState, TrackedInvite } from "../invites/inv
 import type { SnapshotDraft } from "../observations/planObservation.js";
 import { alertRecord, insertAlertsSql } from "./alertRows.js";
 import type { Sql } from "./sqlPool.js";
+import { ALERT_CHANNEL, wake } from "./wakeChannels.js";
 
 /** A tracked invite as read, with the row version (Postgres's xmin) a write must still find. */
 export interface VersionedInvite {
@@ -52,7 +53,9 @@ export async function writeInviteStates(sql: Sql, writes: readonly InviteWrite[]
     times.map((w) => w.next.lastCheckedAt),
     times.map((w) => w.next.nextCheckAt),
   ]);
-  return new Set(written.map((w) => w.id));
+  const landed = new Set(written.map((w) => w.id));
+  if (full.some((w) => w.alerts.length > 0 && landed.has(w.inviteId))) await wake(sql, ALERT_CHANNEL);
+  return landed;
 }
 
 function snapshotRecord(inviteId: string, s: SnapshotDraft): Record<string, unknown> {

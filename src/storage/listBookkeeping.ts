@@ -1,6 +1,7 @@
 import type { AlertDraft } from "../alerts/alertTypes.js";
 import { alertRecord, insertAlertsSql } from "./alertRows.js";
 import type { Sql } from "./sqlPool.js";
+import { ALERT_CHANNEL, INVITE_CHANNEL, wake } from "./wakeChannels.js";
 
 /**
  * Brings the check of these invites forward to `now` (never back), so the sweep asks the get endpoint about them:
@@ -30,6 +31,7 @@ export async function trackDiscovered(sql: Sql, drafts: readonly AlertDraft[], l
      SELECT id FROM added`,
     [drafts.map((d) => d.inviteId), label, now, JSON.stringify(drafts.map((d) => alertRecord(d, now)))],
   );
+  if (rows.length > 0) await Promise.all([wake(sql, ALERT_CHANNEL), wake(sql, INVITE_CHANNEL)]);
   return rows.map((r) => r.id);
 }
 

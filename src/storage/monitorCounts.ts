@@ -1,4 +1,4 @@
-import type { Db } from "./db.js";
+import type { Sql } from "./sqlPool.js";
 
 /** What /metrics and /readyz show of Postgres, read in the background (see metrics/gaugeRefresher.ts). */
 export interface MonitorCounts {
@@ -10,16 +10,18 @@ export interface MonitorCounts {
   oldestOverdueMs: number;
 }
 
-export async function readMonitorCounts(db: Db, now: Date): Promise<MonitorCounts> {
+/** Plain pg: this runs every METRICS_REFRESH, and Prisma's compiling of each query was most of an idle daemon's CPU. */
+export async function readMonitorCounts(sql: Sql, now: Date): Promise<MonitorCounts> {
   const [invites, alerts, oldest] = await Promise.all([
-    db.trackedInvite.groupBy({ by: ["effectiveStatus"], _count: { _all: true } }),
-    db.alert.groupBy({ by: ["status"], _count: { _all: true } }),
+    sql.query<{ key: string; n: number }>("SELECT COALESCE(effective_status::text, 'unchecked') AS key, count(*)::int AS n FROM tracked_invite GROUP BY 1"),
+    sql.query<{ key: string; n: number }>("SELECT status::text AS key, count(*)::int AS n FROM alert GROUP BY 1"),
     // The (active, next_check_at) index answers this with one row.
-    db.trackedInvite.findFirst({ where: { active: true, nextCheckAt: { lte: now } }, orderBy: { nextCheckAt: "asc" }, select: { nextCheckAt: true } }),
+    sql.query<{ at: Date | null }>("SELECT min(next_check_at) AS at FROM tracked_invite WHERE active AND next_check_at <= $1", [now]),
   ]);
+  const at = oldest.rows[0]?.at;
   return {
-    invites: Object.fromEntries(invites.map((g) => [g.effectiveStatus ?? "unchecked", g._count._all])),
-    alerts: Object.fromEntries(alerts.map((g) => [g.status, g._count._all])),
-    oldestOverdueMs: oldest ? Math.max(0, now.getTime() - oldest.nextCheckAt.getTime()) : 0,
+    invites: Object.fromEntries(invites.rows.map((r) => [r.key, r.n])),
+    alerts: Object.fromEntries(alerts.rows.map((r) => [r.key, r.n])),
+    oldestOverdueMs: at ? Math.max(0, now.getTime() - at.getTime()) : 0,
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from "./db.js";
+import type { Sql } from "./sqlPool.js";
 
 export interface DueInvite {
   id: string;
@@ -7,15 +7,14 @@ export interface DueInvite {
 
 /**
  * The active invites whose check is due, most overdue first. The (active, next_check_at) index makes this
- * cost time in proportion to `limit`, not to the number of invites tracked.
+ * cost time in proportion to `limit`, not to the number of invites tracked. Plain pg, as every statement that
+ * runs on a timer: Prisma compiles each query anew, which was most of an idle daemon's CPU (BENCHMARKS.md, row 8).
  */
-export async function selectDueInvites(db: Db, now: Date, limit: number): Promise<DueInvite[]> {
+export async function selectDueInvites(sql: Sql, now: Date, limit: number): Promise<DueInvite[]> {
   if (limit <= 0) return [];
-  const rows = await db.trackedInvite.findMany({
-    where: { active: true, nextCheckAt: { lte: now } },
-    orderBy: { nextCheckAt: "asc" },
-    take: limit,
-    select: { id: true, nextCheckAt: true },
-  });
-  return rows.map((row) => ({ id: row.id.trim(), nextCheckAt: row.nextCheckAt }));
+  const { rows } = await sql.query<{ id: string; next_check_at: Date }>(
+    "SELECT id, next_check_at FROM tracked_invite WHERE active AND next_check_at <= $1 ORDER BY next_check_at LIMIT $2",
+    [now, limit],
+  );
+  return rows.map((row) => ({ id: row.id.trim(), nextCheckAt: row.next_check_at }));
 }

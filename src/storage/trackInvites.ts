@@ -1,5 +1,6 @@
 import type { IdEntry } from "../invites/parseIdList.js";
 import type { Db } from "./db.js";
+import { INVITE_CHANNEL, wakeStatement } from "./wakeChannels.js";
 
 export interface TrackResult {
   added: string[];
@@ -62,6 +63,8 @@ export async function trackInvites(db: Db, entries: readonly IdEntry[], now: Dat
       }
       if (entries.length > CHUNK) options.onProgress?.(Math.min(start + CHUNK, entries.length), entries.length);
     }
+    // New and re-tracked invites are due now: the sweep, asleep while nothing is due, hears this on commit.
+    if (result.added.length + result.trackedAgain.length > 0) await tx.$queryRawUnsafe(wakeStatement(INVITE_CHANNEL));
   }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 });
   return result;
 }

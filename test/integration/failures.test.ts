@@ -1,3 +1,4 @@
+import { runSweep } from "../../src/scheduling/runSweep.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMonitor } from "../../src/daemon/createMonitor.js";
 import { createSqlPool } from "../../src/storage/sqlPool.js";
@@ -178,7 +179,8 @@ describe("our own infrastructure failing under a poll", () => {
     const monitor = createMonitor({ config: h.config, db: h.db, sql: unreachable, redis: h.redis, logger: h.logs.logger, clock: h.clock });
     try {
       await monitor.start(["worker"]);
-      await monitor.sweepOnce();
+      // The sweep reads the real database (it runs on plain pg too, so not through this monitor's broken pool).
+      await runSweep({ sql: h.sql, pollQueue: monitor.queues.poll, now: h.clock(), batchSize: 10 });
       const failures = async () => (await monitor.metrics.registry.getSingleMetricAsString("invite_monitor_job_failures_total")).match(/queue="poll"} (\d+)/)?.[1];
       const deadline = Date.now() + 20_000;
       while (!(await failures()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffInvite, stableStringify, type ObservedSide } from "../../src/invites/diffInvite.js";
+import { diffInvite, sameJson, stableStringify, type ObservedSide } from "../../src/invites/diffInvite.js";
 
 function side(overrides: Partial<ObservedSide> = {}): ObservedSide {
   return {
@@ -159,5 +159,20 @@ describe("stableStringify", () => {
 
   it("sorts keys in the output", () => {
     expect(stableStringify({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
+  });
+});
+
+describe("sameJson: equal as JSON, keys in any order", () => {
+  it.each([
+    { a: { x: 1, y: [1, 2] }, b: { y: [1, 2], x: 1 }, same: true },
+    { a: { x: 1, gone: undefined }, b: { x: 1 }, same: true },
+    { a: [1, 2], b: [2, 1], same: false },
+    { a: { x: { deep: "a" } }, b: { x: { deep: "b" } }, same: false },
+    { a: null, b: null, same: true },
+    { a: "2026-12-01T00:00:00.000Z", b: new Date("2026-12-01T00:00:00.000Z"), same: true },
+    { a: 1, b: "1", same: false },
+    { a: {}, b: [], same: false },
+  ])("$a vs $b -> $same", ({ a, b, same }) => {
+    expect(sameJson(a, b)).toBe(same);
   });
 });

@@ -11,6 +11,7 @@ import type { PollResult } from "../polling/pollInvite.js";
 import { POLL_QUEUE } from "../scheduling/queues.js";
 import type { Db } from "../storage/db.js";
 import type { Sql } from "../storage/sqlPool.js";
+import { vetOwnCredentials } from "./vetOwnCredentials.js";
 
 export interface PollNowDeps {
   config: Config;
@@ -48,7 +49,10 @@ export async function pollNow(deps: PollNowDeps, inviteId: string): Promise<Poll
       );
     }
     const ownWorker = (await monitor.queues.poll.getWorkersCount()) === 0;
-    if (ownWorker) await monitor.start(["worker"]);
+    if (ownWorker) {
+      await vetOwnCredentials({ config: deps.config, clock: deps.clock, pollPause: monitor.pollPause, rate: monitor.rate });
+      await monitor.start(["worker"]);
+    }
     // Subscribed before the job exists, so its completion cannot be missed.
     await events.waitUntilReady();
     const job = await monitor.queues.poll.add(

@@ -126,6 +126,33 @@ describe("check", () => {
     expect((await row()).lastCheckedAt).toBeNull();
   });
 
+  it.each([
+    {
+      name: "a wrong token",
+      env: (): Record<string, string> => ({ CLOUDFLARE_API_TOKEN: "not-the-daemons-token-0123456789" }),
+      stderr: /^invite-monitor: Cloudflare rejected this command's credentials \(CLOUDFLARE_API_TOKEN\): .+; nothing was queued\n$/,
+    },
+    {
+      name: "a wrong base URL",
+      env: (): Record<string, string> => ({ CLOUDFLARE_BASE_URL: h.sim.baseUrl.replace("/client/v4", "/client/v3") }),
+      stderr: /^invite-monitor: Cloudflare answers 404 to GET \/user\/tokens\/verify: check CLOUDFLARE_BASE_URL \(http:\/\/127\.0\.0\.1:\d+\/client\/v3\); nothing was queued\n$/,
+    },
+  ])("with no worker connected, refuses $name in this shell before its worker runs: no incident, no pause, no alert", async ({ env, stderr }) => {
+    await setUp();
+    const result = await cli(["check", A], env());
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toMatch(stderr);
+    expect(result.stderr).not.toContain("not-the-daemons-token");
+    // Before the fix its own worker opened an incident: a 🔑 alert that no daemon would close, and every worker paused.
+    expect(await h.db.alert.count()).toBe(0);
+    expect(await h.redis.keys(`${h.config.queuePrefix}:cf-incident:*`)).toEqual([]);
+    expect(h.sim.requestsFor(A)).toHaveLength(0);
+    expect(await h.monitor().queues.poll.getJobCounts("waiting", "active", "delayed", "prioritized", "completed")).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 0 });
+    expect((await row()).lastCheckedAt).toBeNull();
+    // The daemon's polls go on at once: the probe held the queue off for one request's gap, not an incident's pause.
+    expect(await h.monitor().pollPause.remainingMs()).toBeLessThan(1_000);
+  });
+
   it("says so when Redis cannot be reached, without its password, and changes nothing", async () => {
     await setUp();
     const port = await freePort();

@@ -1,5 +1,6 @@
 import type { AlertContent } from "../alerts/alertTypes.js";
 import type { Db } from "./db.js";
+import { WITHHELD_REASON } from "./untrackInvites.js";
 import { ALERT_CHANNEL, wakeStatement } from "./wakeChannels.js";
 
 export type AlertStatusName = "pending" | "delivered" | "failed";
@@ -48,20 +49,25 @@ export interface RetryOutcome {
   unknown: number[];
   /** Ids of alerts that are pending or delivered: there is nothing to retry. */
   notFailed: Array<{ id: number; status: AlertStatusName }>;
+  /** For `allFailed`: how many failed alerts were left alone because `untrack` withheld them. */
+  withheld: number;
 }
 
 /**
  * Puts failed alerts back in the outbox, to be sent on the next notifier tick. Given ids, it is all or nothing:
  * when any id is unknown or not failed, nothing changes, and the outcome says which. A delivered alert is not sent
- * twice, and a typo in one id does not half-apply a command.
+ * twice, and a typo in one id does not half-apply a command. `allFailed` leaves the alerts that `untrack` withheld:
+ * someone stopped watching those invites on purpose, so only their ids send them.
  */
 export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed: true }, now: Date): Promise<RetryOutcome> {
   const requeue = { status: "pending" as const, nextAttemptAt: now, failedAt: null };
   if (!("ids" in which)) {
     const rows = await db.$queryRaw<Array<{ id: number }>>`
-      UPDATE alert SET status = 'pending', next_attempt_at = ${now}, failed_at = NULL WHERE status = 'failed' RETURNING id`;
+      UPDATE alert SET status = 'pending', next_attempt_at = ${now}, failed_at = NULL
+      WHERE status = 'failed' AND last_error IS DISTINCT FROM ${WITHHELD_REASON} RETURNING id`;
     if (rows.length > 0) await db.$queryRawUnsafe(wakeStatement(ALERT_CHANNEL));
-    return { queued: rows.map((r) => r.id).sort((a, b) => a - b), unknown: [], notFailed: [] };
+    const withheld = await db.alert.count({ where: { status: "failed", lastError: WITHHELD_REASON } });
+    return { queued: rows.map((r) => r.id).sort((a, b) => a - b), unknown: [], notFailed: [], withheld };
   }
   const ids = [...new Set(which.ids)];
   return db.$transaction(async (tx) => {
@@ -71,10 +77,10 @@ export async function retryAlerts(db: Db, which: { ids: number[] } | { allFailed
     const found = new Map(rows.map((r) => [r.id, r.status]));
     const unknown = ids.filter((id) => !found.has(id));
     const notFailed = rows.filter((r) => r.status !== "failed").map((r) => ({ id: r.id, status: r.status }));
-    if (unknown.length > 0 || notFailed.length > 0) return { queued: [], unknown, notFailed };
+    if (unknown.length > 0 || notFailed.length > 0) return { queued: [], unknown, notFailed, withheld: 0 };
     await tx.alert.updateMany({ where: { id: { in: ids } }, data: requeue });
     await tx.$queryRawUnsafe(wakeStatement(ALERT_CHANNEL));
-    return { queued: ids, unknown: [], notFailed: [] };
+    return { queued: ids, unknown: [], notFailed: [], withheld: 0 };
   });
 }
 

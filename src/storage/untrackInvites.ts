@@ -1,6 +1,6 @@
 import type { Db } from "./db.js";
 
-/** The reason an untracked invite's unsent alerts carry, shown by `invite-monitor alerts` (and retried by `alerts retry`). */
+/** The reason an untracked invite's unsent alerts carry, shown by `invite-monitor alerts` (sent by `alerts retry <id>`; `--failed` leaves them). */
 export const WITHHELD_REASON = "not sent: the invite was untracked (invite-monitor untrack)";
 
 export interface UntrackOutcome {

@@ -79,6 +79,26 @@ describe("untrack", () => {
     expect((await cli(["history", A])).stdout).toContain("first observation: pending");
   });
 
+  it("alerts retry --failed leaves the alerts untrack withheld; their ids still send them", async () => {
+    await insertInvite(A);
+    await insertInvite(B);
+    await cli(["untrack", A]);
+    await sql.query("UPDATE alert SET status = 'failed', last_error = 'Slack answered 404 no_service' WHERE invite_id = $1 AND status = 'pending'", [B]);
+    const retried = await cli(["alerts", "retry", "--failed"]);
+    expect(retried).toMatchObject({ code: 0, stderr: "" });
+    expect(retried.stdout).toMatch(/^1 failed alert queued for delivery again\. 1 withheld by untrack left as they are/);
+    // Before the fix both went back to the outbox, and the untracked invite's alert reached Slack after all.
+    expect(await alerts()).toEqual([
+      { invite_id: A, status: "failed", last_error: WITHHELD_REASON },
+      { invite_id: A, status: "delivered", last_error: null },
+      { invite_id: B, status: "pending", last_error: "Slack answered 404 no_service" },
+      { invite_id: B, status: "delivered", last_error: null },
+    ]);
+    const withheld = (await sql.query<{ id: number }>("SELECT id FROM alert WHERE last_error = $1", [WITHHELD_REASON])).rows[0]!.id;
+    expect((await cli(["alerts", "retry", String(withheld)])).code).toBe(0);
+    expect((await alerts())[0]).toMatchObject({ invite_id: A, status: "pending" });
+  });
+
   it("is idempotent: an id already untracked is reported and left as it was", async () => {
     await insertInvite(A);
     await insertInvite(B);

@@ -56,7 +56,8 @@ export function registerAlerts(program: Command, ctx: CliContext): void {
         throw new InviteMonitorError("INPUT_INVALID", `only failed alerts can be retried; nothing was changed:\n${refused.join("\n")}\n  (see: invite-monitor alerts --status failed)`);
       }
       const count = outcome.queued.length;
-      ctx.io.stdout(`${count} failed alert${count === 1 ? "" : "s"} queued for delivery again.\n`);
+      const withheld = outcome.withheld > 0 ? ` ${outcome.withheld} withheld by untrack left as they are (retry them by id to send them).` : "";
+      ctx.io.stdout(`${count} failed alert${count === 1 ? "" : "s"} queued for delivery again.${withheld}\n`);
     });
 }
 

@@ -155,6 +155,17 @@ export const baseUrl = (defaultValue: string, credentialsHint: string) =>
 /** An optional secret that must hold something besides white space when it is set. */
 export const optionalSecret = z.string().trim().min(1, "must not be empty when set").optional();
 
+/**
+ * A secret that people choose rather than receive (the status page's token): long enough not to be guessed, and
+ * long enough for the log redactor, which leaves strings under 4 characters alone.
+ */
+export const optionalChosenSecret = z
+  .string()
+  .trim()
+  .min(1, "must not be empty when set")
+  .refine((text) => text.length === 0 || text.length >= 16, { message: "expected at least 16 characters, e.g. the output of: openssl rand -hex 32", abort: true })
+  .optional();
+
 /** "on" or "off", as a boolean. */
 export const onOff = (defaultValue: "on" | "off") =>
   z

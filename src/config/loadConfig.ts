@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CloudflareAuth } from "../cloudflare/cloudflareAuth.js";
 import { InviteMonitorError } from "../lib/errors.js";
 import type { Config } from "./config.js";
-import { baseUrl, duration, durationList, fraction, integer, interval, isHttpUrl, onOff, optionalSecret, timeout, url, INTERVAL_MAX } from "./fields.js";
+import { baseUrl, duration, durationList, fraction, integer, interval, isHttpUrl, onOff, optionalChosenSecret, optionalSecret, timeout, url, INTERVAL_MAX } from "./fields.js";
 import { mayEcho } from "./secrets.js";
 
 export type { Config } from "./config.js";
@@ -51,7 +51,7 @@ const schema = z.object({
   // A Node timer: bounded well under its 24.8-day limit, and a reading older than an hour is of little use.
   METRICS_REFRESH: duration("15s", { min: "1s", max: "1h" }),
   STATUS_PAGE: onOff("off"),
-  STATUS_PAGE_TOKEN: optionalSecret,
+  STATUS_PAGE_TOKEN: optionalChosenSecret,
   LOG_FORMAT: z.enum(["json", "pretty"], { message: "expected json or pretty" }).default("json"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     message: "expected one of fatal, error, warn, info, debug, trace, silent",

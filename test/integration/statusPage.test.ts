@@ -1,5 +1,6 @@
 // The status page over HTTP, in-process: what each page shows of real rows, the guard (off, open, token), and that
 // it changes nothing and shows no secret. test/browser/statusPage.test.ts drives the same pages in Chromium.
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/loadConfig.js";
 import type { Monitor } from "../../src/daemon/createMonitor.js";
@@ -80,6 +81,25 @@ describe("STATUS_PAGE=on without a token", () => {
     url = await serve({ STATUS_PAGE: "on" });
   });
 
+  it("answers no host name without a token (DNS rebinding): a 421 and none of the data; /metrics is not its to refuse", async () => {
+    const asHost = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.get(`${url}${path}`, { headers: { host } }, (response) => {
+          let body = "";
+          response.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve({ status: response.statusCode!, body }));
+        });
+        request.on("error", reject);
+      });
+    for (const path of ["/", `/invites/${SEEDED.alice.id}`, "/outbox", "/budget", "/login"]) {
+      const answer = await asHost(path, "evil.example:8080");
+      expect(answer.status).toBe(421);
+      expect(answer.body).not.toContain(SEEDED.alice.id);
+      expect(answer.body).not.toContain("Alice");
+    }
+    expect((await asHost("/metrics", "evil.example:8080")).status).toBe(200);
+    expect((await asHost("/", "localhost")).status).toBe(200);
+  });
+
   it("lists every invite with its status, the summary counts and the next expiry, and warns that it is open", async () => {
     const page = await (await get(`${url}/`)).text();
     const row = (id: string) => new RegExp(`<tr data-id="${id}" data-status="([a-z-]+)">`).exec(page)?.[1];
@@ -125,6 +145,8 @@ describe("STATUS_PAGE=on without a token", () => {
     expect(page).toMatch(/<td>accepted<\/td><td><span class="badge alert-(delivered|failed)">/);
     expect((await get(`${url}/invites/${"0".repeat(32)}`)).status).toBe(404);
     expect((await get(`${url}/invites/not-an-id`)).status).toBe(404);
+    // Broken percent-encoding is no id either: a 404, not a 503 that blames the database.
+    expect((await get(`${url}/invites/%E0`)).status).toBe(404);
   });
 
   it("shows the outbox with failed alerts and their reasons first", async () => {
@@ -201,7 +223,7 @@ describe("STATUS_PAGE=on with STATUS_PAGE_TOKEN", () => {
     expect(await page.text()).toContain("invalid_payload");
 
     // A next that leaves the site is replaced by "/".
-    for (const next of ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]) {
+    for (const next of ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/invites/\u{1F5D1}é"]) {
       expect((await login(PAGE_TOKEN, next)).headers.get("location")).toBe("/");
     }
     const logout = await fetch(`${url}/logout`, { method: "POST", redirect: "manual", headers: { cookie: session } });

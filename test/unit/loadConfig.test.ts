@@ -207,12 +207,12 @@ describe("loadConfig: the list call, the Slack app and the status page", () => {
     const config = loadConfig({
       CLOUDFLARE_LIST: "off", LIST_INTERVAL: "1m", TRACK_DISCOVERED: "true",
       SLACK_BOT_TOKEN: "xoxb-1-2-secret", SLACK_CHANNEL: "C0123ABCD", SLACK_API_URL: "http://127.0.0.1:9/api",
-      STATUS_PAGE: "on", STATUS_PAGE_TOKEN: "page-token-1234",
+      STATUS_PAGE: "on", STATUS_PAGE_TOKEN: "page-token-12345",
     });
     expect(config.cloudflare).toMatchObject({ list: false, listIntervalMs: 60_000, trackDiscovered: true });
     expect(config.slack).toMatchObject({ app: { botToken: "xoxb-1-2-secret", channel: "C0123ABCD" }, apiUrl: "http://127.0.0.1:9/api/" });
-    expect(config.statusPage).toEqual({ enabled: true, token: "page-token-1234" });
-    expect(configSecrets(config)).toEqual(expect.arrayContaining(["xoxb-1-2-secret", "page-token-1234"]));
+    expect(config.statusPage).toEqual({ enabled: true, token: "page-token-12345" });
+    expect(configSecrets(config)).toEqual(expect.arrayContaining(["xoxb-1-2-secret", "page-token-12345"]));
   });
 
   it.each([
@@ -224,6 +224,8 @@ describe("loadConfig: the list call, the Slack app and the status page", () => {
     [{ LIST_INTERVAL: "500ms" }, "LIST_INTERVAL: expected a duration from 1s to 30d"],
     [{ TRACK_DISCOVERED: "1" }, "TRACK_DISCOVERED: expected true or false"],
     [{ STATUS_PAGE: "true" }, "STATUS_PAGE: expected on or off"],
+    [{ STATUS_PAGE_TOKEN: "abc" }, "STATUS_PAGE_TOKEN: expected at least 16 characters, e.g. the output of: openssl rand -hex 32"],
+    [{ STATUS_PAGE_TOKEN: "0123456789abcde" }, "STATUS_PAGE_TOKEN: expected at least 16 characters"],
   ] as Array<[Record<string, string>, string]>)("%j -> %s", (env, message) => {
     expect(configError(env).message).toContain(message);
   });

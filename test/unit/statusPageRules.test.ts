@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fieldLabel, isDateField } from "../../src/invites/fieldLabels.js";
 import { escapeHtml, html, queryString, raw } from "../../src/http/statusPage/html.js";
-import { isAuthorized, parseCookies, safeNext, SESSION_COOKIE, sessionValue } from "../../src/http/statusPage/statusGuard.js";
+import { isAuthorized, parseCookies, safeNext, servedWithoutToken, SESSION_COOKIE, sessionValue } from "../../src/http/statusPage/statusGuard.js";
 import { countdown, utcText } from "../../src/http/statusPage/timeText.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -82,10 +82,32 @@ describe("the guard", () => {
     { next: "https://evil.example/", expected: "/" },
     { next: "javascript:alert(1)", expected: "/" },
     { next: "/\r\nSet-Cookie: x=1", expected: "/" },
+    { next: "/invites/\u00e9", expected: "/" },
+    { next: "/\u{1F5D1}", expected: "/" },
+    { next: "/a b", expected: "/" },
+    { next: "/invites/%C3%A9", expected: "/invites/%C3%A9" },
     { next: "", expected: "/" },
     { next: null, expected: "/" },
   ])("next $next → $expected", ({ next, expected }) => {
     expect(safeNext(next)).toBe(expected);
+  });
+
+  it.each([
+    { host: "127.0.0.1:8080", expected: true },
+    { host: "192.0.2.10", expected: true },
+    { host: "localhost:8080", expected: true },
+    { host: "LOCALHOST", expected: true },
+    { host: "[::1]:8080", expected: true },
+    { host: "[2001:db8::1]", expected: true },
+    { host: "evil.example:8080", expected: false },
+    { host: "monitor.internal", expected: false },
+    { host: "localhost.evil.example", expected: false },
+    { host: "127.0.0.1.nip.io", expected: false },
+    { host: "[not-an-address]", expected: false },
+    { host: "", expected: false },
+    { host: undefined, expected: false },
+  ])("without a token, Host $host is served: $expected", ({ host, expected }) => {
+    expect(servedWithoutToken(host)).toBe(expected);
   });
 
   it("parses cookies, keeping the first of a repeated name and skipping malformed pairs", () => {

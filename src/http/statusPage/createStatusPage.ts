@@ -18,7 +18,7 @@ import { renderInvite } from "./renderInvite.js";
 import { renderLogin } from "./renderLogin.js";
 import { renderOutbox } from "./renderOutbox.js";
 import { renderOverview, type OverviewFilter } from "./renderOverview.js";
-import { clearedCookie, isAuthorized, safeNext, sameSecret, sessionCookie } from "./statusGuard.js";
+import { clearedCookie, isAuthorized, safeNext, sameSecret, servedWithoutToken, sessionCookie } from "./statusGuard.js";
 import { utcSeconds } from "./timeText.js";
 
 /** What the status page reads: the database, the running monitor (budget, pause, queue), Redis and the clock. */
@@ -105,7 +105,7 @@ export function createStatusPage(deps: StatusPageDeps): StatusPageHandler {
   }
 
   async function invitePage(rawId: string, now: Date) {
-    const id = normalizeInviteId(decodeURIComponent(rawId));
+    const id = normalizeInviteId(decodedOrNull(rawId) ?? "");
     const invite = id ? await readInviteDetail(deps.db, id) : null;
     if (!invite) {
       const body = html`<h1>Not found</h1><p>${id ? `Invite ${id} is not tracked.` : "That is not an invite id (32 hexadecimal characters)."}</p><p><a href="/">← all invites</a></p>`;
@@ -139,6 +139,14 @@ export function createStatusPage(deps: StatusPageDeps): StatusPageHandler {
       res.end(req.method === "HEAD" ? undefined : css ? STYLES : SCRIPT);
       return true;
     }
+    const invite = /^\/invites\/([^/]+)$/.exec(path);
+    const page = pages[path];
+    if (!page && !invite && path !== "/login" && path !== "/logout") return false;
+    if (token === null && !servedWithoutToken(req.headers.host)) {
+      res.writeHead(421, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Without STATUS_PAGE_TOKEN the status page answers only to an IP address or localhost, not to a host name; set STATUS_PAGE_TOKEN to reach it by name.\n");
+      return true;
+    }
     const signedIn = token !== null && isAuthorized(req.headers, token);
     const secure = req.headers["x-forwarded-proto"] === "https";
     if (path === "/login") {
@@ -150,9 +158,6 @@ export function createStatusPage(deps: StatusPageDeps): StatusPageHandler {
       redirect(res, token === null ? "/" : "/login", { "set-cookie": clearedCookie() });
       return true;
     }
-    const invite = /^\/invites\/([^/]+)$/.exec(path);
-    const page = pages[path];
-    if (!page && !invite) return false;
     if (req.method !== "GET" && req.method !== "HEAD") return methodNotAllowed(res, "GET, HEAD");
     if (token !== null && !signedIn) {
       // Nothing of the page is read before the token is: the answer is the same login form whatever was asked.
@@ -188,4 +193,13 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
     chunks.push(chunk);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** A path segment decoded, or null when its percent-encoding is broken (`%E0`): that is no invite id either. */
+function decodedOrNull(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { isIP } from "node:net";
 
 /** The login cookie's name. */
 export const SESSION_COOKIE = "invite_monitor_status";
@@ -44,12 +45,12 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 /**
  * Where to go after logging in: a path of this site only. Anything else ("//evil.example", "https://…", "/\\evil",
- * a control character) becomes "/", so the form cannot be used to send someone elsewhere.
+ * a control character) becomes "/", so the form cannot be used to send someone elsewhere. So does a character
+ * outside printable ASCII: a path this site links to is percent-encoded, and Node refuses such a Location header.
  */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== "string" || raw.length > 2_000) return "/";
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (!/^\/(?![/\\])/.test(raw) || /[\u0000-\u001f\u007f\\]/.test(raw)) return "/";
+  if (!/^\/(?![/\\])/.test(raw) || !/^[\x21-\x7e]+$/.test(raw) || raw.includes("\\")) return "/";
   return raw;
 }
 
@@ -63,4 +64,17 @@ export function sessionCookie(token: string, secure: boolean): string {
 
 export function clearedCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+}
+
+/**
+ * Whether a page without a token may answer a request for this Host. Only an address or localhost: a name could be
+ * an attacker's, resolved to this machine's address (DNS rebinding), so that a page in someone's browser reads
+ * ours. A name is served once STATUS_PAGE_TOKEN is set: the attacker's page has no token to send.
+ */
+export function servedWithoutToken(host: string | undefined): boolean {
+  if (!host) return false;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
+  if (bracketed) return isIP(bracketed[1]!) === 6;
+  const name = host.replace(/:\d+$/, "").toLowerCase();
+  return name === "localhost" || isIP(name) === 4;
 }

@@ -1,10 +1,9 @@
-import { createCloudflareClient } from "../cloudflare/cloudflareClient.js";
 import { probeVerdict } from "../cloudflare/probeVerdict.js";
-import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
+import { requireCloudflareAuth, type Config } from "../config/loadConfig.js";
 import type { Clock } from "../lib/clock.js";
 import { InviteMonitorError } from "../lib/errors.js";
-import { makeRedactor } from "../lib/redact.js";
 import type { Pause } from "../lib/makePause.js";
+import { cloudflareClientFor } from "../polling/cloudflareClientFor.js";
 
 export interface VetDeps {
   config: Config;
@@ -23,15 +22,8 @@ export interface VetDeps {
  */
 export async function vetOwnCredentials(deps: VetDeps): Promise<void> {
   const auth = requireCloudflareAuth(deps.config);
-  const client = createCloudflareClient({
-    baseUrl: deps.config.cloudflare.baseUrl,
-    auth,
-    timeoutMs: deps.config.cloudflare.timeoutMs,
-    redact: makeRedactor(configSecrets(deps.config)),
-    now: deps.clock,
-  });
   await deps.pollPause.extend(Math.max(1, Math.ceil(1000 / deps.rate)));
-  const verdict = probeVerdict(await client.verifyCredentials());
+  const verdict = probeVerdict(await cloudflareClientFor(deps.config, deps.clock).verifyCredentials());
   const variables = auth.kind === "token" ? "CLOUDFLARE_API_TOKEN" : "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY";
   switch (verdict.result) {
     case "ok":

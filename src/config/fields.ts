@@ -162,8 +162,8 @@ export const optionalSecret = z.string().trim().min(1, "must not be empty when s
 export const optionalChosenSecret = z
   .string()
   .trim()
-  .min(1, "must not be empty when set")
-  .refine((text) => text.length === 0 || text.length >= 16, { message: "expected at least 16 characters, e.g. the output of: openssl rand -hex 32", abort: true })
+  .min(1, { message: "must not be empty when set", abort: true })
+  .min(16, "expected at least 16 characters, e.g. the output of: openssl rand -hex 32")
   .optional();
 
 /** "on" or "off", as a boolean. */

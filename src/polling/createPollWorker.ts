@@ -1,17 +1,17 @@
 import { Worker, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { createCloudflareClient, type CloudflareClient } from "../cloudflare/cloudflareClient.js";
-import { configSecrets, requireCloudflareAuth, type Config } from "../config/loadConfig.js";
+import type { CloudflareClient } from "../cloudflare/cloudflareClient.js";
+import { requireCloudflareAuth, type Config } from "../config/loadConfig.js";
 import type { PlanSettings } from "../observations/planObservation.js";
 import type { Clock } from "../lib/clock.js";
 import { groupCommit } from "../lib/groupCommit.js";
 import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
-import { makeRedactor } from "../lib/redact.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import { LIST_JOB, pollJobId, type PollJobData } from "../scheduling/queues.js";
 import { deferInvite } from "../storage/deferInvite.js";
 import type { Sql } from "../storage/sqlPool.js";
+import { cloudflareClientFor } from "./cloudflareClientFor.js";
 import { makeCloudflareGuard, type CloudflareGuard, type PauseReason } from "./cloudflareGuard.js";
 import { cloudflareIdentity } from "./incidents.js";
 import { makeObserveList, type ListResult } from "./observeList.js";
@@ -67,21 +67,13 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     if ((await queue.getRateLimitTtl(deps.limiter.max)) < whole) await queue.rateLimit(whole);
   }
 
-  const auth = requireCloudflareAuth(config);
-  const cloudflare =
-    deps.cloudflare ??
-    createCloudflareClient({
-      baseUrl: config.cloudflare.baseUrl,
-      auth,
-      timeoutMs: config.cloudflare.timeoutMs,
-      redact: makeRedactor(configSecrets(config)),
-      now: clock,
-    });
+  const identity = cloudflareIdentity(config.cloudflare.baseUrl, requireCloudflareAuth(config));
+  const cloudflare = deps.cloudflare ?? cloudflareClientFor(config, clock);
   const throttle = makeThrottle({ pauseAll, spacingMs, metrics, logger });
   const guard = makeCloudflareGuard({
     redis,
     prefix: config.queuePrefix,
-    identity: cloudflareIdentity(config.cloudflare.baseUrl, auth),
+    identity,
     timeoutMs: config.cloudflare.timeoutMs,
     budgetPausedFor: () => deps.budgetPause.remainingMs(),
     cloudflare,
@@ -130,7 +122,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     spacingMs,
     sql,
     redis,
-    listedKey: `${config.queuePrefix}:listed-ids:${cloudflareIdentity(config.cloudflare.baseUrl, auth)}`,
+    listedKey: `${config.queuePrefix}:listed-ids:${identity}`,
     settings,
     trackDiscovered: config.cloudflare.trackDiscovered,
     clock,

@@ -50,8 +50,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
  */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== "string" || raw.length > 2_000) return "/";
-  if (!/^\/(?![/\\])/.test(raw) || !/^[\x21-\x7e]+$/.test(raw) || raw.includes("\\")) return "/";
-  return raw;
+  // One slash, then printable ASCII without a backslash.
+  return /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/.test(raw) ? raw : "/";
 }
 
 /**

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { startCloudflareSimulator, type CloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
@@ -97,7 +97,11 @@ describe("a signal to the README's command stops the daemon", () => {
     // its parent is gone and stop by itself.
     { name: "npx invite-monitor start", command: "npx", args: ["invite-monitor", "start"], signal: "SIGTERM", shellBetween: true },
   ])("$name, then $signal to npm", { timeout: 120_000 }, async ({ command, args, signal, shellBetween }) => {
-    if (shellBetween) execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "pipe" });
+    if (shellBetween) {
+      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "pipe" });
+      // tsc writes the bin without the execute bit, which npm's install would set; npx then cannot run it.
+      chmodSync("dist/cli/main.js", 0o755);
+    }
     database = await createTestDatabase();
     sim = await startCloudflareSimulator({ auth: { token: TOKEN } });
     const ids = [inviteId(1), inviteId(2)];

@@ -63,7 +63,7 @@ export function classifyApiReply(reply: ApiReply, now: Date): ApiFailure {
   }
   if (status === 429 || error === "ratelimited") return { kind: "rate-limited", retryAfterMs: parseRetryAfter(reply.retryAfter ?? undefined, now) };
   if (status !== 200) {
-    const text = `${method}: HTTP ${status}`;
+    const text = `${method}: HTTP ${status}${status >= 300 && status < 400 ? " (a redirect: the Web API never redirects; check SLACK_API_URL)" : ""}`;
     return status >= 500 || status === 408 ? { kind: "retry", error: text } : { kind: "permanent", error: text };
   }
   // An `ok: false` answer; a body that was not Slack's JSON comes back as its text, so it is cut short.

@@ -27,7 +27,7 @@ export const NOT_SENT: ReadonlySet<string> = new Set([
 
 /**
  * Slack's answer to a webhook POST as what the outbox should do (../shared/SLACK.md): 2xx delivered; 429 waits
- * for Retry-After; 408 and 5xx retry; any other 4xx (invalid_payload, no_service, channel_is_archived,
+ * for Retry-After; 408 and 5xx retry; a 3xx (never followed) and any other 4xx (invalid_payload, no_service, channel_is_archived,
  * action_prohibited) fails the same way again, so it is permanent. With no answer, a failure before the connection
  * retries, and anything later is ambiguous: webhooks have no idempotency key, so the retry may post it twice.
  */
@@ -41,6 +41,8 @@ export function classifySlackReply(reply: SlackReply, now: Date): SendOutcome {
   if (status === 429) return { kind: "rate-limited", retryAfterMs: parseRetryAfter(reply.retryAfter ?? undefined, now) };
   const body = reply.body.replace(/\s+/g, " ").trim().slice(0, 200);
   const error = body ? `HTTP ${status}: ${body}` : `HTTP ${status}`;
+  // A redirect is a URL that is not Slack's webhook (or no longer is): it answers the same way until it is changed.
+  if (status >= 300 && status < 400) return { kind: "permanent", error: `${error} (a redirect: Slack's webhooks never redirect; check SLACK_WEBHOOK_URL)` };
   if (status >= 400 && status < 500 && status !== 408) return { kind: "permanent", error };
   return { kind: "retry", error };
 }

@@ -52,7 +52,8 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     // One client per call, so what its fetch saw belongs to this call even if two run at once.
     const seen: { answer: { status: number; retryAfter: string | null } | null } = { answer: null };
     const fetchRecordingAnswer: FetchFunction = async (url, init) => {
-      const response = await globalThis.fetch(url, init as RequestInit);
+      // The Web API never redirects; a followed redirect could take another page's answer for Slack's.
+      const response = await globalThis.fetch(url, { ...(init as RequestInit), redirect: "manual" });
       seen.answer = { status: response.status, retryAfter: response.headers.get("retry-after") };
       return response;
     };
@@ -84,7 +85,11 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
           unfurl_media: false,
         }),
       );
-      return result.kind === "ok" ? { kind: "ok", channel: result.value.channel ?? channel, ts: String(result.value.ts) } : result;
+      if (result.kind !== "ok") return result;
+      const { ts } = result.value;
+      // Slack says it posted, yet without the ts nothing can address the message: a lost answer, as for a timeout.
+      if (typeof ts !== "string" || ts === "") return { kind: "ambiguous", error: "chat.postMessage: ok, but the answer has no ts" };
+      return { kind: "ok", channel: result.value.channel ?? channel, ts };
     },
     async update({ channel, ts, message }) {
       const result = await call("chat.update", (client) => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }));

@@ -24,7 +24,8 @@ export function createSlackSender(options: { webhookUrl: string; timeoutMs: numb
       // One webhook client per send, so what its fetch saw belongs to this send even if two run at once.
       const seen: { answer: Answered | null } = { answer: null };
       const fetchRecordingAnswer: FetchFunction = async (url, init) => {
-        const response = await globalThis.fetch(url, init as RequestInit);
+        // Slack's webhooks never redirect; a followed redirect would take a login page's 200 for a delivery.
+        const response = await globalThis.fetch(url, { ...(init as RequestInit), redirect: "manual" });
         seen.answer = { status: response.status, retryAfter: response.headers.get("retry-after") };
         return response;
       };

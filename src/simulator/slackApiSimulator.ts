@@ -40,6 +40,10 @@ export interface SlackApiAnswer {
   hang?: boolean;
   /** Handled normally, then the connection is closed without an answer. */
   reset?: boolean;
+  /** Extra headers on the answer (a `location` for a redirect). */
+  headers?: Record<string, string>;
+  /** Fields left out of the answer's JSON, for odd answers: `["ts"]` is an `ok: true` without the message's ts. */
+  omit?: string[];
 }
 
 export interface SlackApiSimulatorOptions {
@@ -158,7 +162,8 @@ export async function startSlackApiSimulator(options: SlackApiSimulatorOptions =
       if (answer.error) body = { ok: false, error: answer.error };
       else if (answer.status && answer.status !== 200) body = { ok: false, error: answer.status === 429 ? "ratelimited" : "http_error" };
       else ({ body, retryAfterMs } = handle(method, args, auth, at));
-      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+      for (const field of answer.omit ?? []) delete body[field];
+      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", ...answer.headers };
       if (retryAfterMs !== undefined) status = 429;
       const retryAfter = answer.retryAfter ?? (retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined);
       if (status === 429 && retryAfter !== undefined) headers["retry-after"] = String(retryAfter);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { runCli } from "../../src/cli/program.js";
@@ -118,5 +120,25 @@ describe("acceptance 3: Slack failures", () => {
     await notifyUntilIdle(monitor);
     expect(h.slack!.received.map((m) => m.status)).toEqual([404, 200]);
     expect((await h.db.alert.findFirstOrThrow()).status).toBe("delivered");
+  });
+
+  it("never follows a redirect: a webhook URL that redirects to a login page is a failed alert, not a delivery", async () => {
+    h = await startHarness({ slack: true });
+    const loginPage = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"));
+    await new Promise<void>((resolve) => loginPage.listen(0, "127.0.0.1", resolve));
+    let visits = 0;
+    loginPage.on("request", () => void visits++);
+    try {
+      h.slack!.script({ status: 302, headers: { location: `http://127.0.0.1:${(loginPage.address() as AddressInfo).port}/login` } });
+      await raise(1);
+      await notifyUntilIdle(h.monitor());
+
+      const alert = await h.db.alert.findFirstOrThrow();
+      expect(alert.status).toBe("failed");
+      expect(alert.lastError).toMatch(/^HTTP 302\b.*check SLACK_WEBHOOK_URL/);
+      expect(visits).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => loginPage.close(() => resolve()));
+    }
   });
 });

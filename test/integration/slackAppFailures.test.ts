@@ -1,6 +1,8 @@
 // The Slack app mode keeps the outbox's guarantees: permanent refusals are failed alerts with their reason
 // (`invite-monitor alerts`) until `alerts retry`; 429s wait for Retry-After through our own pacing (the client
 // neither retries nor queues); chat.postMessage and chat.update keep to Slack's paces across processes.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { makeSlackAppCheck } from "../../src/notifier/slackAppCheck.js";
@@ -177,6 +179,42 @@ describe("Slack's limits", () => {
     expect(h.slackApi!.calls.filter((c) => c.method === "chat.update").map((c) => c.status)).toEqual([0, 200]);
     expect(h.slackApi!.thread(card!.ts)).toHaveLength(2);
     expect(await ambiguousCount(monitor)).toBe(0);
+  });
+
+  it("stores no card for an ok answer without a ts: the post counts as ambiguous and is made again", async () => {
+    h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms", SLACK_RETRY_BACKOFF: "10ms" } });
+    const id = inviteId(10);
+    const monitor = h.monitor();
+    await transition(monitor, [id]);
+    h.slackApi!.script("chat.postMessage", { omit: ["ts"] });
+    await deliverThroughRetries(monitor, 1);
+
+    const card = await h.db.slackCard.findUniqueOrThrow({ where: { inviteId: id } });
+    expect(card.ts).toBe(h.slackApi!.calls.find((c) => c.ok && c.ts)!.ts);
+    expect(h.slackApi!.thread(card.ts)).toHaveLength(1);
+    expect(await ambiguousCount(monitor)).toBe(1);
+  });
+
+  it("never follows a redirect: a SLACK_API_URL that redirects to a login page fails the alert, naming the variable", async () => {
+    const loginPage = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"));
+    await new Promise<void>((resolve) => loginPage.listen(0, "127.0.0.1", resolve));
+    let visits = 0;
+    loginPage.on("request", () => void visits++);
+    try {
+      h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms" } });
+      const monitor = h.monitor();
+      await transition(monitor, [inviteId(11)]);
+      h.slackApi!.script("chat.postMessage", { status: 302, headers: { location: `http://127.0.0.1:${(loginPage.address() as AddressInfo).port}/login` } });
+      await deliverAll(monitor, h.db, h.clock);
+
+      const alert = await h.db.alert.findFirstOrThrow();
+      expect(alert.status).toBe("failed");
+      expect(alert.lastError).toMatch(/^chat\.postMessage: HTTP 302 .*check SLACK_API_URL/);
+      expect(visits).toBe(0);
+      expect(await h.db.slackCard.count()).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => loginPage.close(() => resolve()));
+    }
   });
 });
 

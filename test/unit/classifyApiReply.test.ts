@@ -23,6 +23,7 @@ describe("classifyApiReply", () => {
     { name: "cant_update_message: a new card", reply: post({ method: "chat.update", error: "cant_update_message" }), expected: { kind: "card-gone", error: /cant_update_message/ } },
     { name: "HTTP 503 retries", reply: post({ status: 503 }), expected: { kind: "retry", error: /^chat\.postMessage: HTTP 503$/ } },
     { name: "HTTP 408 retries", reply: post({ status: 408 }), expected: { kind: "retry", error: /HTTP 408/ } },
+    { name: "HTTP 302 (a redirect, never followed) is permanent", reply: post({ status: 302 }), expected: { kind: "permanent", error: /^chat\.postMessage: HTTP 302 \(a redirect: .*check SLACK_API_URL\)$/ } },
     { name: "HTTP 404 (a wrong SLACK_API_URL) is permanent", reply: post({ status: 404 }), expected: { kind: "permanent", error: /HTTP 404/ } },
     { name: "refused connection: nothing was sent", reply: post({ status: null, errorCode: "ECONNREFUSED", transportError: "connect ECONNREFUSED" }), expected: { kind: "retry", error: /ECONNREFUSED/ } },
     { name: "timeout after the request was written: ambiguous", reply: post({ status: null, errorCode: "TimeoutError", transportError: "timed out" }), expected: { kind: "ambiguous", error: /TimeoutError/ } },

@@ -19,6 +19,8 @@ describe("classifySlackReply", () => {
     { name: "403 action_prohibited", reply: answer(403, "action_prohibited"), expected: { kind: "permanent", error: "HTTP 403: action_prohibited" } },
     { name: "404 no_service (revoked webhook)", reply: answer(404, "no_service"), expected: { kind: "permanent", error: "HTTP 404: no_service" } },
     { name: "410 channel_is_archived", reply: answer(410, "channel_is_archived"), expected: { kind: "permanent", error: "HTTP 410: channel_is_archived" } },
+    { name: "302: a URL that is not Slack's webhook", reply: answer(302), expected: { kind: "permanent", error: "HTTP 302 (a redirect: Slack's webhooks never redirect; check SLACK_WEBHOOK_URL)" } },
+    { name: "301 with a body", reply: answer(301, "Moved"), expected: { kind: "permanent", error: "HTTP 301: Moved (a redirect: Slack's webhooks never redirect; check SLACK_WEBHOOK_URL)" } },
     { name: "408: the one 4xx that can succeed on retry", reply: answer(408, "timeout"), expected: { kind: "retry", error: "HTTP 408: timeout" } },
     { name: "500 internal_error", reply: answer(500, "internal_error"), expected: { kind: "retry", error: "HTTP 500: internal_error" } },
     { name: "503 with no body", reply: answer(503), expected: { kind: "retry", error: "HTTP 503" } },

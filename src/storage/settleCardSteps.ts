@@ -5,12 +5,16 @@ import type { Db } from "./db.js";
  * Slack did (a card's ts, a reply's ts) and the alert's bookkeeping are committed together or not at all.
  */
 
-/** A new card was posted: store its identity (replacing a deleted or moved one), and count the alert's attempt. */
+/**
+ * A new card was posted: store its identity (replacing a deleted or moved one), and count the alert's attempt. An
+ * invite purged while its card was on the way has nothing left to attach the card to: then nothing is written.
+ */
 export async function cardPosted(db: Db, alertId: number, card: { inviteId: string; channel: string; ts: string; shownAlertId: number }, now: Date): Promise<void> {
   await db.$executeRaw`
     WITH card AS (
       INSERT INTO slack_card (invite_id, channel, ts, shown_alert_id, posted_at, updated_at)
-      VALUES (${card.inviteId}, ${card.channel}, ${card.ts}, ${card.shownAlertId}, ${now}, ${now})
+      SELECT ${card.inviteId}::char(32), ${card.channel}::text, ${card.ts}::text, ${card.shownAlertId}::int, ${now}::timestamptz, ${now}::timestamptz
+      WHERE EXISTS (SELECT 1 FROM tracked_invite WHERE id = ${card.inviteId}::char(32))
       ON CONFLICT (invite_id) DO UPDATE SET channel = EXCLUDED.channel, ts = EXCLUDED.ts, shown_alert_id = EXCLUDED.shown_alert_id,
         posted_at = EXCLUDED.posted_at, updated_at = EXCLUDED.updated_at)
     UPDATE alert SET attempts = attempts + 1, last_error = NULL, next_attempt_at = ${now} WHERE id = ${alertId}`;

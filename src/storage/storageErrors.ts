@@ -14,10 +14,21 @@ const TRANSIENT_CLASSES = new Set(["08", "40", "53", "57", "58", "XX"]);
  * Decided by SQLSTATE code, never by message text.
  */
 export function isRefusedWrite(error: unknown): boolean {
-  if (error instanceof pg.DatabaseError) return !TRANSIENT_CLASSES.has((error.code ?? "").slice(0, 2));
+  const sqlState = sqlStateOf(error);
+  if (sqlState !== null) return !TRANSIENT_CLASSES.has(sqlState.slice(0, 2));
   // A value too deep or too long to serialize into the statement's JSON parameter.
   if (error instanceof RangeError) return true;
   return error instanceof InviteMonitorError && error.code === "WRITE_CONFLICT";
+}
+
+/**
+ * The SQLSTATE Postgres answered: pg's own error carries it as `code`; Prisma (through the pg driver adapter) wraps
+ * it as `meta.driverAdapterError.cause.originalCode`. Null when Postgres said nothing (unreachable, a timeout).
+ */
+export function sqlStateOf(error: unknown): string | null {
+  if (error instanceof pg.DatabaseError) return error.code ?? null;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
+  return typeof cause?.originalCode === "string" && /^[0-9A-Z]{5}$/.test(cause.originalCode) ? cause.originalCode : null;
 }
 
 /** One line, free of control characters, short enough for a column: what Postgres said. */

@@ -4,8 +4,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { insertAlerts } from "../../src/storage/alertRows.js";
+import { purgeInvites } from "../../src/storage/untrackInvites.js";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 import { deliverAll, headerOf, shown } from "../helpers/slackApp.js";
+import { waitUntil } from "../helpers/waitUntil.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -173,5 +175,26 @@ describe("cards that go missing, bursts and routing", () => {
     expect(headerOf(message!)).toBe("🔑 Cloudflare rejected the credentials");
     expect(await h.db.slackCard.count()).toBe(0);
     expect(await h.db.alert.findFirstOrThrow()).toMatchObject({ status: "delivered", slackTs: message!.ts });
+  });
+
+  it("an invite purged while its card is on the way to Slack holds nothing up: the next invite's card follows", async () => {
+    h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms" } });
+    const ids = [inviteId(0x31), inviteId(0x32)];
+    const monitor = h.monitor();
+    await acceptAll(monitor, ids);
+    // The first card's answer comes late; its invite is purged (untrack --purge) while it is on the way.
+    h.slackApi!.script("chat.postMessage", { delayMs: 1_500 });
+    const first = monitor.notifyOnce();
+    await waitUntil(() => h.slackApi!.calls.length === 1);
+    const purged = ids.find((id) => h.slackApi!.calls[0]!.text?.includes(id))!;
+    const next = ids.find((id) => id !== purged)!;
+    expect(await purgeInvites(h.db, [purged])).toMatchObject({ invites: 1 });
+    await first;
+    await deliverAll(monitor, h.db, h.clock);
+
+    expect(await h.db.slackCard.findMany({ select: { inviteId: true } })).toEqual([{ inviteId: next }]);
+    const cardOfNext = h.slackApi!.messages().find((m) => m.text.includes(next));
+    expect(headerOf(cardOfNext!)).toBe("✅ Accepted");
+    expect(await h.db.alert.findMany({ select: { inviteId: true, status: true } })).toEqual([{ inviteId: next, status: "delivered" }]);
   });
 });

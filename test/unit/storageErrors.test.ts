@@ -9,6 +9,11 @@ function dbError(code: string, message = "from postgres"): pg.DatabaseError {
   return error;
 }
 
+/** What Prisma throws through the pg driver adapter (seen from $executeRaw): P2010, the SQLSTATE nested in meta. */
+function prismaError(cause: Record<string, unknown>): Error {
+  return Object.assign(new Error("Raw query failed"), { code: "P2010", meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
+}
+
 describe("isRefusedWrite: by SQLSTATE code, never by message", () => {
   it.each<[string, unknown, boolean]>([
     ["22P05 untranslatable character (data)", dbError("22P05"), true],
@@ -29,6 +34,11 @@ describe("isRefusedWrite: by SQLSTATE code, never by message", () => {
     ["an invite that kept changing under the write", new InviteMonitorError("WRITE_CONFLICT", "kept changing"), true],
     ["another error of ours", new InviteMonitorError("SERVICE_UNAVAILABLE", "down"), false],
     ["not an error at all", "oops", false],
+    ["Prisma: 23503 foreign key violation", prismaError({ originalCode: "23503", kind: "ForeignKeyConstraintViolation" }), true],
+    ["Prisma: 42P01 undefined table", prismaError({ originalCode: "42P01", kind: "TableDoesNotExist" }), true],
+    ["Prisma: 57P01 admin shutdown", prismaError({ originalCode: "57P01" }), false],
+    ["Prisma: unreachable, no SQLSTATE", prismaError({ kind: "DatabaseNotReachable" }), false],
+    ["Prisma: a code that is not a SQLSTATE", prismaError({ originalCode: "ECONNRESET" }), false],
   ])("%s -> %s", (_name, error, refused) => {
     expect(isRefusedWrite(error)).toBe(refused);
   });

@@ -5,11 +5,11 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
   WebClient,
-  type FetchFunction,
   type Logger as SlackLogger,
 } from "@slack/web-api";
 import type { SlackMessage } from "../alerts/slackText.js";
 import type { Clock } from "../lib/clock.js";
+import { answerRecordingFetch, type HeardAnswer } from "./answerRecordingFetch.js";
 import { classifyApiReply, type ApiFailure, type ApiMethod, type ApiReply } from "./classifyApiReply.js";
 import { describeTransportError, transportCode } from "./transportCode.js";
 
@@ -42,33 +42,26 @@ const silent: SlackLogger = { debug() {}, info() {}, warn() {}, error() {}, setL
 /**
  * The Web API through the official @slack/web-api WebClient, with its retries and its 429 queueing off
  * (`retryConfig: { retries: 0 }`, `rejectRateLimitedCalls`): the outbox is the only retry loop and owns the pacing.
- * The fetch is wrapped only to learn what the package's errors do not carry: Retry-After, and whether an answer
- * had arrived when a failure came (which makes a lost answer ambiguous rather than a failed connection).
+ * Its fetch is answerRecordingFetch: never a redirect, and what was heard before a failure.
  */
 export function createSlackApi(options: SlackApiOptions): SlackApi {
   const now = options.now ?? (() => new Date());
 
   async function call<T>(method: ApiMethod, run: (client: WebClient) => Promise<T>): Promise<({ kind: "ok" } & { value: T }) | ApiFailure> {
-    // One client per call, so what its fetch saw belongs to this call even if two run at once.
-    const seen: { answer: { status: number; retryAfter: string | null } | null } = { answer: null };
-    const fetchRecordingAnswer: FetchFunction = async (url, init) => {
-      // The Web API never redirects; a followed redirect could take another page's answer for Slack's.
-      const response = await globalThis.fetch(url, { ...(init as RequestInit), redirect: "manual" });
-      seen.answer = { status: response.status, retryAfter: response.headers.get("retry-after") };
-      return response;
-    };
+    // One client per call, so what its fetch heard belongs to this call even if two run at once.
+    const recording = answerRecordingFetch();
     const client = new WebClient(options.token, {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: options.timeoutMs,
-      fetch: fetchRecordingAnswer,
+      fetch: recording.fetch,
       logger: silent,
     });
     try {
       return { kind: "ok", value: await run(client) };
     } catch (error) {
-      const failure = classifyApiReply(replyOf(method, error, seen.answer), now());
+      const failure = classifyApiReply(replyOf(method, error, recording.heard()), now());
       return "error" in failure ? { ...failure, error: options.redact(failure.error) } : failure;
     }
   }
@@ -105,7 +98,7 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
 }
 
 /** What the client's error says about Slack's answer, completed by what the fetch saw. */
-function replyOf(method: ApiMethod, error: unknown, heard: { status: number; retryAfter: string | null } | null): ApiReply {
+function replyOf(method: ApiMethod, error: unknown, heard: HeardAnswer | null): ApiReply {
   const base = { method, retryAfter: heard?.retryAfter ?? null };
   if (error instanceof WebAPIPlatformError) return { ...base, status: heard?.status ?? 200, error: String(error.data.error) };
   if (error instanceof WebAPIRateLimitedError) return { ...base, status: 429, error: null, retryAfter: heard?.retryAfter ?? String(error.retryAfter) };

@@ -1,41 +1,30 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from "@slack/webhook";
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from "@slack/webhook";
 import type { Clock } from "../lib/clock.js";
 import type { AlertSender, SendOutcome } from "./alertSender.js";
+import { answerRecordingFetch } from "./answerRecordingFetch.js";
 import { classifySlackReply, type SlackReply } from "./classifySlackReply.js";
 import { describeTransportError as describe, transportCode } from "./transportCode.js";
 
 export type { AlertSender, SendOutcome } from "./alertSender.js";
 
-interface Answered {
-  status: number;
-  retryAfter: string | null;
-}
-
 /**
  * Posts to a Slack incoming webhook with the official IncomingWebhook. Its own retries stay off: the outbox
- * retries with backoff, across restarts. The fetch is wrapped only to read what the package's errors do not carry:
- * Retry-After, and whether an answer had already arrived when a failure came.
+ * retries with backoff, across restarts. Its fetch is answerRecordingFetch: never a redirect, and what was heard.
  */
 export function createSlackSender(options: { webhookUrl: string; timeoutMs: number; redact: (text: string) => string; now?: Clock }): AlertSender {
   const now = options.now ?? (() => new Date());
 
   return {
     async send(message) {
-      // One webhook client per send, so what its fetch saw belongs to this send even if two run at once.
-      const seen: { answer: Answered | null } = { answer: null };
-      const fetchRecordingAnswer: FetchFunction = async (url, init) => {
-        // Slack's webhooks never redirect; a followed redirect would take a login page's 200 for a delivery.
-        const response = await globalThis.fetch(url, { ...(init as RequestInit), redirect: "manual" });
-        seen.answer = { status: response.status, retryAfter: response.headers.get("retry-after") };
-        return response;
-      };
-      const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs, fetch: fetchRecordingAnswer });
+      // One webhook client per send, so what its fetch heard belongs to this send even if two run at once.
+      const recording = answerRecordingFetch();
+      const webhook = new IncomingWebhook(options.webhookUrl, { timeout: options.timeoutMs, fetch: recording.fetch });
       let reply: SlackReply;
       try {
         await webhook.send({ text: message.text, blocks: message.blocks });
-        reply = { status: seen.answer?.status ?? 200, body: "", retryAfter: null };
+        reply = { status: recording.heard()?.status ?? 200, body: "", retryAfter: null };
       } catch (error) {
-        const heard = seen.answer;
+        const heard = recording.heard();
         if (error instanceof IncomingWebhookHTTPError) reply = { status: error.statusCode, body: error.body || error.statusMessage, retryAfter: heard?.retryAfter ?? null };
         // The status line came and only reading the body failed: Slack has already said what it did.
         else if (heard) reply = { status: heard.status, body: "", retryAfter: heard.retryAfter };

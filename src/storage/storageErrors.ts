@@ -25,7 +25,7 @@ export function isRefusedWrite(error: unknown): boolean {
  * The SQLSTATE Postgres answered: pg's own error carries it as `code`; Prisma (through the pg driver adapter) wraps
  * it as `meta.driverAdapterError.cause.originalCode`. Null when Postgres said nothing (unreachable, a timeout).
  */
-export function sqlStateOf(error: unknown): string | null {
+function sqlStateOf(error: unknown): string | null {
   if (error instanceof pg.DatabaseError) return error.code ?? null;
   const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
   return typeof cause?.originalCode === "string" && /^[0-9A-Z]{5}$/.test(cause.originalCode) ? cause.originalCode : null;

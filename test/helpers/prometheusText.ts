@@ -27,3 +27,8 @@ export function sampleValue(samples: Sample[], name: string, labels: Record<stri
   const found = samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return found?.value ?? 0;
 }
+
+/** One sample's value, read from a registry now (0 when the series does not exist yet). */
+export async function readMetric(registry: { metrics(): Promise<string> }, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return sampleValue(parsePrometheusText(await registry.metrics()), name, labels);
+}

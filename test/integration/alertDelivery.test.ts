@@ -1,11 +1,10 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { runCli } from "../../src/cli/program.js";
 import { slackAnswers } from "../../src/simulator/slackSimulator.js";
 import { insertAlerts } from "../../src/storage/alertRows.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
+import { startLoginPage } from "../helpers/loginPage.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
 import { waitUntil } from "../helpers/waitUntil.js";
 
@@ -124,21 +123,18 @@ describe("acceptance 3: Slack failures", () => {
 
   it("never follows a redirect: a webhook URL that redirects to a login page is a failed alert, not a delivery", async () => {
     h = await startHarness({ slack: true });
-    const loginPage = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"));
-    await new Promise<void>((resolve) => loginPage.listen(0, "127.0.0.1", resolve));
-    let visits = 0;
-    loginPage.on("request", () => void visits++);
+    const loginPage = await startLoginPage();
     try {
-      h.slack!.script({ status: 302, headers: { location: `http://127.0.0.1:${(loginPage.address() as AddressInfo).port}/login` } });
+      h.slack!.script({ status: 302, headers: { location: loginPage.url } });
       await raise(1);
       await notifyUntilIdle(h.monitor());
 
       const alert = await h.db.alert.findFirstOrThrow();
       expect(alert.status).toBe("failed");
       expect(alert.lastError).toMatch(/^HTTP 302\b.*check SLACK_WEBHOOK_URL/);
-      expect(visits).toBe(0);
+      expect(loginPage.visits()).toBe(0);
     } finally {
-      await new Promise<void>((resolve) => loginPage.close(() => resolve()));
+      await loginPage.close();
     }
   });
 });

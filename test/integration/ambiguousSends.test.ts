@@ -7,7 +7,7 @@ import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { slackAnswers, type SlackAnswer } from "../../src/simulator/slackSimulator.js";
 import { insertAlerts } from "../../src/storage/alertRows.js";
 import { startHarness, type Harness } from "../helpers/harness.js";
-import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
+import { readMetric } from "../helpers/prometheusText.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -15,7 +15,7 @@ afterEach(async () => h?.close());
 const AMBIGUOUS = "invite_monitor_alerts_ambiguous_total";
 
 async function ambiguousCount(monitor: ReturnType<Harness["monitor"]>): Promise<number> {
-  return sampleValue(parsePrometheusText(await monitor.metrics.registry.metrics()), AMBIGUOUS);
+  return readMetric(monitor.metrics.registry, AMBIGUOUS);
 }
 
 async function raiseOne(): Promise<void> {

@@ -3,17 +3,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMonitor } from "../../src/daemon/createMonitor.js";
 import { createSqlPool } from "../../src/storage/sqlPool.js";
 import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
-import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
+import { readMetric } from "../helpers/prometheusText.js";
 import { waitUntil } from "../helpers/waitUntil.js";
 import { startHarness, inviteFixture, inviteId, TOKEN, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-async function pausesFor429(monitor: ReturnType<Harness["monitor"]>): Promise<number> {
-  const samples = parsePrometheusText(await monitor.metrics.registry.metrics());
-  return sampleValue(samples, "invite_monitor_rate_limit_pauses_total", { reason: "429" });
-}
+const pausesFor429 = (monitor: ReturnType<Harness["monitor"]>) => readMetric(monitor.metrics.registry, "invite_monitor_rate_limit_pauses_total", { reason: "429" });
 
 describe("acceptance 3: a 429 pauses every worker for retry-after", () => {
   it("sends nothing for 2 s after a 429 with retry-after: 2, then polls every due invite", async () => {

@@ -1,14 +1,13 @@
 // The Slack app mode keeps the outbox's guarantees: permanent refusals are failed alerts with their reason
 // (`invite-monitor alerts`) until `alerts retry`; 429s wait for Retry-After through our own pacing (the client
 // neither retries nor queues); chat.postMessage and chat.update keep to Slack's paces across processes.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { makeSlackAppCheck } from "../../src/notifier/slackAppCheck.js";
 import type { SlackApiSimulator } from "../../src/simulator/slackApiSimulator.js";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
-import { parsePrometheusText, sampleValue } from "../helpers/prometheusText.js";
+import { readMetric } from "../helpers/prometheusText.js";
+import { startLoginPage } from "../helpers/loginPage.js";
 import { deliverAll, headerOf } from "../helpers/slackApp.js";
 import { waitUntil } from "../helpers/waitUntil.js";
 
@@ -140,8 +139,7 @@ describe("Slack's limits", () => {
       h.clock.advance(1_000);
     }
   }
-  const ambiguousCount = async (monitor: ReturnType<Harness["monitor"]>) =>
-    sampleValue(parsePrometheusText(await monitor.metrics.registry.metrics()), "invite_monitor_alerts_ambiguous_total");
+  const ambiguousCount = (monitor: ReturnType<Harness["monitor"]>) => readMetric(monitor.metrics.registry, "invite_monitor_alerts_ambiguous_total");
 
   it("sends a reply again when Slack took it but no answer came, and counts it as ambiguous (the second duplicate window)", async () => {
     h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms", SLACK_TIMEOUT: "300ms", SLACK_RETRY_BACKOFF: "10ms" } });
@@ -196,24 +194,21 @@ describe("Slack's limits", () => {
   });
 
   it("never follows a redirect: a SLACK_API_URL that redirects to a login page fails the alert, naming the variable", async () => {
-    const loginPage = createServer((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html>Sign in</html>"));
-    await new Promise<void>((resolve) => loginPage.listen(0, "127.0.0.1", resolve));
-    let visits = 0;
-    loginPage.on("request", () => void visits++);
+    const loginPage = await startLoginPage();
     try {
       h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms" } });
       const monitor = h.monitor();
       await transition(monitor, [inviteId(11)]);
-      h.slackApi!.script("chat.postMessage", { status: 302, headers: { location: `http://127.0.0.1:${(loginPage.address() as AddressInfo).port}/login` } });
+      h.slackApi!.script("chat.postMessage", { status: 302, headers: { location: loginPage.url } });
       await deliverAll(monitor, h.db, h.clock);
 
       const alert = await h.db.alert.findFirstOrThrow();
       expect(alert.status).toBe("failed");
       expect(alert.lastError).toMatch(/^chat\.postMessage: HTTP 302 .*check SLACK_API_URL/);
-      expect(visits).toBe(0);
+      expect(loginPage.visits()).toBe(0);
       expect(await h.db.slackCard.count()).toBe(0);
     } finally {
-      await new Promise<void>((resolve) => loginPage.close(() => resolve()));
+      await loginPage.close();
     }
   });
 });

@@ -124,6 +124,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     redis,
     listedKey: `${config.queuePrefix}:listed-ids:${identity}`,
     settings,
+    listIntervalMs: config.cloudflare.listIntervalMs,
     trackDiscovered: config.cloudflare.trackDiscovered,
     clock,
     logger,

@@ -10,7 +10,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { PlanSettings } from "../observations/planObservation.js";
-import { dueAmong, makeDue, trackDiscovered } from "../storage/listBookkeeping.js";
+import { dueAmong, makeDue, touchUnchanged, trackDiscovered } from "../storage/listBookkeeping.js";
 import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
@@ -29,6 +29,8 @@ export interface ListDeps {
   /** The Redis key that holds the ids of the previous list. */
   listedKey: string;
   settings: PlanSettings;
+  /** LIST_INTERVAL: an unchanged invite whose next check is further off than two of these skips the full plan. */
+  listIntervalMs: number;
   trackDiscovered: boolean;
   clock: Clock;
   logger: Logger;
@@ -100,8 +102,13 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
 
     const observe = (ids: Iterable<string>): ObservationToRecord[] =>
       [...ids].map((id) => ({ inviteId: id, observation: { kind: "invite", ...listed.get(id)! }, now }));
+    // The usual cycle: most entries are exactly what is stored. Two intervals of margin mean a check or expiry mark
+    // coming due is planned in full by a list before the sweep would queue a GET for it.
+    const untouched = [...listed].map(([id, entry]) => ({ id, payload: entry.payload }));
+    const touched = await touchUnchanged(deps.sql, untouched, now, new Date(now.getTime() + 2 * deps.listIntervalMs));
+    const toPlan = [...listed.keys()].filter((id) => !touched.has(id));
     // Invites the sweep may already have queued: once the list has observed them, those polls would only spend budget.
-    const queuedBefore = await dueAmong(deps.sql, [...listed.keys()], now);
+    const queuedBefore = await dueAmong(deps.sql, toPlan, now);
     let changed = 0;
     const untracked: string[] = [];
     const record = async (items: ObservationToRecord[]) => {
@@ -114,7 +121,7 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
         });
       }
     };
-    await record(observe(listed.keys()));
+    await record(observe(toPlan));
 
     let discovered = 0;
     if (deps.trackDiscovered && untracked.length > 0) {

@@ -44,3 +44,25 @@ export async function dueAmong(sql: Sql, inviteIds: readonly string[], now: Date
   );
   return rows.map((r) => ({ id: r.id, nextCheckAt: r.next_check_at }));
 }
+
+/**
+ * The list's fast path: an invite whose list entry is exactly what is stored (jsonb equality, so key order does not
+ * matter), that is seen, healthy and not due within `freshUntil`, only has `last_checked_at` moved, in one statement
+ * for the whole list: the rules could conclude nothing else from it, and reading, planning and rewriting 1,000 rows
+ * every LIST_INTERVAL was most of an idle daemon's CPU (BENCHMARKS.md, row 8). Its next check (the interval, or the
+ * next expiry mark) stays where the last full plan put it; once that comes within `freshUntil`, the invite goes
+ * through the full plan again, so every mark is met as before. Returns the ids it touched.
+ */
+export async function touchUnchanged(sql: Sql, entries: ReadonlyArray<{ id: string; payload: Record<string, unknown> }>, now: Date, freshUntil: Date): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
+  const { rows } = await sql.query<{ id: string }>(
+    `UPDATE tracked_invite t SET last_checked_at = $2
+     FROM jsonb_to_recordset($1::jsonb) AS v(id char(32), payload jsonb)
+     WHERE t.id = v.id AND t.payload = v.payload AND t.active AND t.effective_status IS NOT NULL
+       AND t.next_check_at > $3 AND t.consecutive_failures = 0 AND t.last_error IS NULL AND t.not_found_since IS NULL
+       AND (t.last_checked_at IS NULL OR t.last_checked_at <= $2)
+     RETURNING t.id`,
+    [JSON.stringify(entries), now, freshUntil],
+  );
+  return new Set(rows.map((r) => r.id));
+}

@@ -19,6 +19,17 @@ async function tracked(count: number, options: HarnessOptions = {}): Promise<str
   return ids;
 }
 
+/** One tracked invite that expires 2026-12-04T12:00:00Z, the list on, the clock at `now`, a worker running. */
+async function oneInviteListedAt(now: string) {
+  h = await startHarness({ now, env: { CLOUDFLARE_LIST: "on" } });
+  const id = inviteId(1);
+  h.sim.setInvite(inviteFixture(id));
+  await h.track([id]);
+  const monitor = h.monitor();
+  await monitor.start(["worker"]);
+  return { id, monitor };
+}
+
 describe("a list observation per cycle", () => {
   it("500 tracked invites, all listed: one cycle costs one request, not 500, and leaves none due", async () => {
     const ids = await tracked(500);
@@ -106,18 +117,50 @@ describe("a list observation per cycle", () => {
   });
 
   it("meets the expiry marks from the list: a threshold crossed between two lists is alerted at the next one", async () => {
-    h = await startHarness({ now: "2026-12-03T12:30:00Z", env: { CLOUDFLARE_LIST: "on" } });
-    const id = inviteId(1);
-    h.sim.setInvite(inviteFixture(id)); // expires 2026-12-04T12:00:00Z
-    await h.track([id]);
-    const monitor = h.monitor();
-    await monitor.start(["worker"]);
+    const { monitor } = await oneInviteListedAt("2026-12-03T12:30:00Z");
     await monitor.listOnce();
     h.clock.set("2026-12-03T13:00:00Z");
     await monitor.listOnce();
     const alerts = await h.db.alert.findMany();
     // The first observation (23.5 h before expiry) already raised the nearest crossed threshold, 24 h, once.
     expect(alerts.map((a) => [a.kind, (a.content as { thresholdMs: number }).thresholdMs])).toEqual([["expiring", 24 * 60 * MINUTE]]);
+  });
+});
+
+describe("an unchanged entry (the fast path)", () => {
+  it("meets an expiry mark on time while the lists in between only move last_checked_at", async () => {
+    // 24 h 10 min before expiry: the first observation raises 72 h; the next mark, 24 h, is 10 minutes off.
+    const { id, monitor } = await oneInviteListedAt("2026-12-03T11:50:00Z");
+    for (let list = 0; list <= 22; list++) {
+      if (list > 0) h.clock.advance(30_000);
+      await monitor.listOnce();
+      await monitor.sweepOnce();
+      await monitor.drain();
+      expect((await h.db.trackedInvite.findUniqueOrThrow({ where: { id } })).lastCheckedAt).toEqual(h.clock());
+    }
+    const alerts = await h.db.alert.findMany({ orderBy: { id: "asc" } });
+    expect(alerts.map((a) => [(a.content as { thresholdMs: number }).thresholdMs / (60 * MINUTE), a.createdAt.toISOString()])).toEqual([
+      [72, "2026-12-03T11:50:00.000Z"],
+      [24, "2026-12-03T12:00:00.000Z"],
+    ]);
+    expect(getRequests()).toHaveLength(0);
+    expect(await h.db.snapshot.count()).toBe(1);
+  });
+
+  it("a failed poll's error is cleared by the next list even though its entry did not change", async () => {
+    const ids = await tracked(2);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    h.sim.script(ids[0]!, answers.serverError(502));
+    h.clock.advance(16 * MINUTE);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    expect(await h.db.trackedInvite.findUniqueOrThrow({ where: { id: ids[0]! } })).toMatchObject({ consecutiveFailures: 1 });
+
+    h.clock.advance(30_000);
+    await monitor.listOnce();
+    expect(await h.db.trackedInvite.findUniqueOrThrow({ where: { id: ids[0]! } })).toMatchObject({ consecutiveFailures: 0, lastError: null, lastCheckedAt: h.clock() });
   });
 });
 

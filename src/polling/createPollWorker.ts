@@ -1,4 +1,4 @@
-import { Worker, type Queue } from "bullmq";
+import { Worker, type Job, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { CloudflareClient } from "../cloudflare/cloudflareClient.js";
 import { requireCloudflareAuth, type Config } from "../config/loadConfig.js";
@@ -15,7 +15,9 @@ import { cloudflareClientFor } from "./cloudflareClientFor.js";
 import { makeCloudflareGuard, type CloudflareGuard, type PauseReason } from "./cloudflareGuard.js";
 import { cloudflareIdentity } from "./incidents.js";
 import { makeObserveList, type ListResult } from "./observeList.js";
-import { makePollInvite, type PollResult } from "./pollInvite.js";
+import { makeConfirmNow } from "./confirmNow.js";
+import { makePollOne, type PollResult } from "./pollInvite.js";
+import { makeSpendLedger } from "./spendLedger.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
 import { makeThrottle } from "./throttle.js";
 
@@ -101,7 +103,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     maxConcurrent: RECORD_WRITES_IN_FLIGHT,
     key: (item) => item.inviteId,
   });
-  const processor = makePollInvite({
+  const pollOne = makePollOne({
     cloudflare,
     guard,
     record,
@@ -112,6 +114,17 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     logger,
     intervalMs: config.polling.intervalMs,
     metrics,
+  });
+  const processor = (job: Job<PollJobData>) => pollOne(job.data.inviteId, deps.pause);
+  const ledger = makeSpendLedger(redis, queue, `${config.queuePrefix}:list-spend:${identity}`, config.cloudflare.rateWindowMs);
+  const confirmNow = makeConfirmNow({
+    ledger,
+    windowShare: (deps.rate * config.cloudflare.rateWindowMs) / 1000,
+    spacingMs,
+    pauseAll,
+    pollOne: (inviteId) => pollOne(inviteId, deps.budgetPause),
+    concurrency: config.polling.concurrency,
+    logger,
   });
   const observeList = makeObserveList({
     cloudflare,
@@ -132,6 +145,8 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     async dropQueuedPoll(inviteId, dueAt) {
       await queue.remove(pollJobId(inviteId, dueAt.getTime()));
     },
+    confirmNow,
+    noteSpent: (requests) => ledger.note(requests),
   });
   // The list runs on the poll queue, so it takes its turn in the same global limiter as every poll.
   const worker = new Worker<PollJobData, PollResult | ListResult>(queue.name, (job) => (job.name === LIST_JOB ? observeList() : processor(job)), {

@@ -10,10 +10,11 @@ import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { PlanSettings } from "../observations/planObservation.js";
-import { dueAmong, makeDue, touchUnchanged, trackDiscovered } from "../storage/listBookkeeping.js";
+import { activeAmong, dueAmong, makeDue, touchUnchanged, trackDiscovered } from "../storage/listBookkeeping.js";
 import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
+import type { ConfirmNow } from "./confirmNow.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
 
 export interface ListDeps {
@@ -37,6 +38,10 @@ export interface ListDeps {
   metrics: Pick<Metrics, "listFinished" | "observed">;
   /** Removes the queued poll of an invite for this due time, if it has not started: the list has just observed it. */
   dropQueuedPoll(inviteId: string, dueAt: Date): Promise<void>;
+  /** Sends what confirmations the window can pay for at once (confirmNow.ts); the rest are made due for the sweep. */
+  confirmNow: ConfirmNow;
+  /** Notes the list's own requests in the spend ledger: the list job is not kept among finished polls. */
+  noteSpent(requests: number): Promise<void>;
 }
 
 export type ListResult =
@@ -87,6 +92,7 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
       failing = true;
       return { outcome: "failed", reason: read.failed };
     }
+    await deps.noteSpent(read.pages.length);
     if (failing) deps.logger.info("GET /user/invites works again: listed invites are observed from it");
     failing = false;
     const { now } = read;
@@ -140,7 +146,10 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     const sameIds = (await deps.redis.get(`${deps.listedKey}:digest`)) === digest;
     const previous = sameIds ? [] : await deps.redis.smembers(deps.listedKey);
     const droppedOut = previous.filter((id) => !present.has(id));
-    const confirming = await makeDue(deps.sql, [...droppedOut, ...unclear], now);
+    // Confirmed before the set is replaced: a crash in between finds them dropped out again at the next list.
+    const toConfirm = await activeAmong(deps.sql, [...droppedOut, ...unclear]);
+    const { confirmed, left } = await deps.confirmNow(toConfirm);
+    const confirming = confirmed.length + (await makeDue(deps.sql, left, deps.clock()));
     if (!sameIds) await replaceSet(deps.redis, deps.listedKey, [...present], digest);
 
     deps.metrics.listFinished("listed");

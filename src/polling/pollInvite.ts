@@ -1,4 +1,4 @@
-import { RateLimitError, UnrecoverableError, type Job } from "bullmq";
+import { RateLimitError, UnrecoverableError } from "bullmq";
 import type { CloudflareClient, FetchOutcome } from "../cloudflare/cloudflareClient.js";
 import { isDocumentedStatus } from "../invites/effectiveStatus.js";
 import type { Observation } from "../observations/planObservation.js";
@@ -6,7 +6,6 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
-import type { PollJobData } from "../scheduling/queues.js";
 import { describeStorageError, isRefusedWrite } from "../storage/storageErrors.js";
 import type { CloudflareGuard } from "./cloudflareGuard.js";
 import type { ObservationToRecord, RecordResult } from "./recordObservations.js";
@@ -37,15 +36,17 @@ export type PollResult = { outcome: string; snapshot: boolean };
  * A problem of everyone's (a 429, bad credentials, a URL nothing answers) pauses every worker and puts the job back
  * untouched (BullMQ's RateLimitError): nothing is lost, and no invite is blamed for it. Every other outcome moves
  * the invite's next check, so no invite can be left due and starve the others.
+ *
+ * Given the pause to honour: the poll job honours every pause; a confirmation the list job has already paid for
+ * (confirmNow.ts) honours only the budget's, since the pause it paid is its own.
  */
-export function makePollInvite(deps: PollDeps): (job: Job<PollJobData>) => Promise<PollResult> {
+export function makePollOne(deps: PollDeps): (inviteId: string, pause: Pick<Pause, "remainingMs">) => Promise<PollResult> {
   const log = deps.logger;
-  return async (job) => {
-    const { inviteId } = job.data;
+  return async (inviteId, pause) => {
     await deps.guard.beforeRequest();
     // A worker may have taken this job just before another worker's 429 paused everyone: check the pause
     // last thing before spending a request, so nothing reaches Cloudflare during a block.
-    if ((await deps.pause.remainingMs()) > 0) throw new RateLimitError();
+    if ((await pause.remainingMs()) > 0) throw new RateLimitError();
     const started = performance.now();
     const outcome = await deps.cloudflare.getInvite(inviteId);
     const now = deps.clock();

@@ -35,6 +35,14 @@ export async function trackDiscovered(sql: Sql, drafts: readonly AlertDraft[], l
   return rows.map((r) => r.id);
 }
 
+/** Which of these invites are tracked and still polled, in the order given. */
+export async function activeAmong(sql: Sql, inviteIds: readonly string[]): Promise<string[]> {
+  if (inviteIds.length === 0) return [];
+  const { rows } = await sql.query<{ id: string }>("SELECT id FROM tracked_invite WHERE id = ANY($1::char(32)[]) AND active", [inviteIds]);
+  const active = new Set(rows.map((r) => r.id));
+  return inviteIds.filter((id) => active.has(id));
+}
+
 /** Which of these invites are due now, with the check they are due for (the part of a queued poll's job id). */
 export async function dueAmong(sql: Sql, inviteIds: readonly string[], now: Date): Promise<Array<{ id: string; nextCheckAt: Date }>> {
   if (inviteIds.length === 0) return [];

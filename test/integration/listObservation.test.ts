@@ -19,6 +19,17 @@ async function tracked(count: number, options: HarnessOptions = {}): Promise<str
   return ids;
 }
 
+/** `count` invites tracked and listed once by a running worker; then the first `flips` of them change status. */
+async function listedThenFlipped(count: number, flips: number, status: string, options: HarnessOptions) {
+  const ids = await tracked(count, options);
+  const monitor = h.monitor();
+  await monitor.start(["worker"]);
+  await monitor.listOnce();
+  const flipped = ids.slice(0, flips);
+  for (const id of flipped) h.sim.updateInvite(id, { status });
+  return { monitor, flipped };
+}
+
 /** One tracked invite that expires 2026-12-04T12:00:00Z, the list on, the clock at `now`, a worker running. */
 async function oneInviteListedAt(now: string) {
   h = await startHarness({ now, env: { CLOUDFLARE_LIST: "on" } });
@@ -65,12 +76,7 @@ describe("a list observation per cycle", () => {
     { listNonPending: true, confirmingGets: 0, how: "seen in the list itself" },
     { listNonPending: false, confirmingGets: 1, how: "confirmed by one GET each, when they drop out of the list" },
   ])("20 flips to accepted are all detected: $how", async ({ listNonPending, confirmingGets }) => {
-    const ids = await tracked(100, { slack: true, simulator: { listNonPending } });
-    const monitor = h.monitor();
-    await monitor.start(["worker"]);
-    await monitor.listOnce();
-    const flipped = ids.slice(0, 20);
-    for (const id of flipped) h.sim.updateInvite(id, { status: "accepted" });
+    const { monitor, flipped } = await listedThenFlipped(100, 20, "accepted", { slack: true, simulator: { listNonPending } });
 
     h.clock.advance(30_000);
     await monitor.listOnce();
@@ -88,6 +94,32 @@ describe("a list observation per cycle", () => {
     // The others were never asked about one by one.
     expect(getRequests()).toHaveLength(20 * confirmingGets);
     expect(listRequests()).toHaveLength(3);
+  });
+
+  it("sends the confirming GETs with the list that saw the invites drop out, not one a gap later through the sweep", async () => {
+    const { monitor, flipped } = await listedThenFlipped(50, 20, "accepted", { slack: true, simulator: { listNonPending: false } });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 20 });
+    // No sweep, no queue: the list job asked about each of them itself.
+    for (const id of flipped) expect(h.sim.requestsFor(id)).toHaveLength(1);
+    expect(await h.db.trackedInvite.count({ where: { id: { in: flipped }, effectiveStatus: "accepted" } })).toBe(20);
+    expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
+  });
+
+  it("confirms at once only what the window has left, pays for it by holding the queue, and leaves the rest to the sweep", async () => {
+    // A share of 20 requests per 60 s (one every 3 s); two lists are spent, so 18 confirmations fit.
+    const { monitor } = await listedThenFlipped(40, 30, "rejected", {
+      simulator: { listNonPending: false },
+      env: { CLOUDFLARE_RATE_LIMIT: "40", CLOUDFLARE_RATE_WINDOW: "60s", CLOUDFLARE_BUDGET_SHARE: "0.5" },
+    });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 30 });
+    expect(getRequests()).toHaveLength(18);
+    expect(h.sim.requests).toHaveLength(20);
+    expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "rejected" } })).toBe(18);
+    expect(await h.db.trackedInvite.count({ where: { active: true, nextCheckAt: { lte: h.clock() } } })).toBe(12);
+    // 18 requests at one per 3 s: nothing else may be sent for the next 54 s.
+    expect(await monitor.pollPause.remainingMs()).toBeGreaterThan(45_000);
   });
 
   it("an unclear list entry gets its own GET; an invite the list never shows is polled on its schedule", async () => {

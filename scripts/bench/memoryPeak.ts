@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { startCloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
-import { benchDatabase, clearPrefix, generatedInvite, insertInvites, REDIS_URL, sleep } from "./benchEnv.js";
+import { benchDatabase, clearPrefix, generatedInvite, IMAGE_RUNTIME, insertInvites, REDIS_URL, sleep } from "./benchEnv.js";
 
 export interface MemoryResult {
   tracked: number;
@@ -11,17 +11,17 @@ export interface MemoryResult {
 }
 
 /** Row 3: the daemon's peak RSS (VmHWM) while a full cycle polls every one of `tracked` invites. Uses the build. */
-export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs = 540_000, nodeOptions = ""): Promise<MemoryResult> {
+export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs = 540_000): Promise<MemoryResult> {
   const database = await benchDatabase("memory");
   await insertInvites(database.db, tracked);
   const sim = await startCloudflareSimulator({ defaultInvite: generatedInvite });
   const prefix = "im-bench-memory";
   await clearPrefix(prefix);
-  const child = spawn(process.execPath, ["dist/cli/main.js", "start", "--role", "scheduler", "worker", "notifier"], {
+  const child = spawn(process.execPath, [...IMAGE_RUNTIME.nodeArgs, "dist/cli/main.js", "start", "--role", "scheduler", "worker", "notifier"], {
     stdio: "ignore",
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_OPTIONS: nodeOptions,
+      ...IMAGE_RUNTIME.env,
       DATABASE_URL: database.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,

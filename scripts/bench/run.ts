@@ -67,13 +67,13 @@ ${rows.map((r) => `| ${r.tracked.toLocaleString("en")} | ${r.due.toLocaleString(
 if (want(3)) {
   log("row 3: memory (100k invites, one full cycle; builds dist/ first)");
   spawnSync("npm", ["run", "build", "--silent"], { stdio: "ignore" });
-  // The production setting (the Dockerfile's NODE_OPTIONS): without a cap V8 lets the heap grow lazily.
-  const r = await memoryPeak(100_000, 32, 540_000, "--max-old-space-size=128");
+  // As the image runs it (benchEnv's IMAGE_RUNTIME): without the heap cap V8 lets the heap grow lazily.
+  const r = await memoryPeak(100_000, 32, 540_000);
   log(JSON.stringify(r));
   sections.set(3, `## 3. Memory
 
-Peak RSS (VmHWM) of the built daemon (\`node dist/cli/main.js start\`, all roles, concurrency 32, with the image's
-\`NODE_OPTIONS=--max-old-space-size=128\`) while it polled
+Peak RSS (VmHWM) of the built daemon (\`node --optimize-for-size dist/cli/main.js start\`, all roles, concurrency 32,
+with the image's \`NODE_OPTIONS=--max-old-space-size=128 --max-semi-space-size=1\` and \`MALLOC_ARENA_MAX=2\`) while it polled
 ${r.polled.toLocaleString("en")} of ${r.tracked.toLocaleString("en")} tracked invites in ${f(r.seconds, 0)} s.
 
 | peak RSS | target |
@@ -191,7 +191,8 @@ if (want(8)) {
     `| ${r.tracked.toLocaleString("en")} | **${f(r.cpuSecondsPerMinute, 2)} s** | **${f(r.rssMb, 0)} MB** | ${f(r.redisCommandsPerMinute, 0)} | ${f(r.requestsPerMinute, 1)} |`;
   sections.set(8, `## 8. Steady-state cost when nothing happens
 
-The built daemon (\`node dist/cli/main.js start\`, all roles, default settings and budget, webhook mode) on its own
+The built daemon, run as the image runs it (\`node --optimize-for-size dist/cli/main.js start\`, its NODE_OPTIONS and
+MALLOC_ARENA_MAX), all roles, default settings and budget, webhook mode, on its own
 redis-server, after a 40 s warm-up, over ${seconds} s: its CPU time (user + system, every thread) and RSS from /proc,
 and the commands its redis-server answered. Nothing changes at Cloudflare during the run.
 

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { startCloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
 import { startSlackSimulator } from "../../src/simulator/slackSimulator.js";
 import { createOwnRedis } from "../../test/helpers/ownRedis.js";
-import { benchDatabase, benchInviteId, generatedInvite, insertInvites, sleep } from "./benchEnv.js";
+import { benchDatabase, benchInviteId, generatedInvite, IMAGE_RUNTIME, insertInvites, sleep } from "./benchEnv.js";
 
 export interface SteadyResult {
   tracked: number;
@@ -22,7 +22,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in th
  * Row 8: what the built daemon (all roles, the default settings and budget) costs while nothing changes, measured
  * after a warm-up over `seconds`: its CPU time and RSS from /proc, and the commands its own redis-server answered.
  */
-export async function steadyState(tracked: number, seconds = 300, warmupS = 40, roles: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<SteadyResult> {
+export async function steadyState(tracked: number, seconds = 300, warmupS = 40, roles: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = IMAGE_RUNTIME.nodeArgs): Promise<SteadyResult> {
   const database = await benchDatabase(`steady_${tracked}`);
   if (tracked > 0) await insertInvites(database.db, tracked);
   const sim = await startCloudflareSimulator({ defaultInvite: generatedInvite });
@@ -41,6 +41,7 @@ export async function steadyState(tracked: number, seconds = 300, warmupS = 40, 
       SLACK_WEBHOOK_URL: slack.webhookUrl,
       HTTP_PORT: "0",
       LOG_LEVEL: "warn",
+      ...IMAGE_RUNTIME.env,
       ...env,
     },
   });

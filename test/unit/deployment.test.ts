@@ -40,13 +40,22 @@ describe("every command the deployment runs exists", () => {
     for (const [, script] of dockerfile.matchAll(/npm run ([\w:-]+)/g)) expect(pkg.scripts, `npm run ${script}`).toHaveProperty(script!);
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     expect(entrypoint[0]).toBe("node");
-    expect(existsSync(builtFrom(entrypoint[1]!))).toBe(true);
-    expect(builtFrom(pkg.bin["invite-monitor"]!)).toBe(builtFrom(entrypoint[1]!));
+    const script = entrypoint.slice(1).find((arg) => !arg.startsWith("-"))!;
+    expect(existsSync(builtFrom(script))).toBe(true);
+    expect(builtFrom(pkg.bin["invite-monitor"]!)).toBe(builtFrom(script));
     expectValidCliCall(JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[]);
     // Every file the image copies in exists in the repository.
     for (const [, sources] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const source of sources!.split(/\s+/)) expect(existsSync(source), `COPY ${source}`).toBe(true);
     }
+  });
+
+  it("node starts with the image's flags and environment (NODE_OPTIONS refuses most V8 flags, and the container with it)", async () => {
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    const flags = entrypoint.slice(1).filter((arg) => arg.startsWith("-"));
+    const child = spawn(process.execPath, [...flags, "-e", "process.exit(0)"], { env: { PATH: process.env.PATH ?? "", ...imageEnv() }, stdio: "ignore" });
+    expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
+    expect(imageEnv()).toHaveProperty("NODE_OPTIONS");
   });
 
   it("the HEALTHCHECK passes against the daemon's HTTP server, and fails against a server without its endpoint", async () => {
@@ -77,8 +86,15 @@ describe("every command the deployment runs exists", () => {
 });
 
 /** Runs the image's HEALTHCHECK command as the container would, with the daemon's port in HTTP_PORT. */
+/** The runtime stage's ENV, as the container gets it. */
+function imageEnv(): Record<string, string> {
+  const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
+  const line = /^ENV (.+)$/m.exec(runtime)![1]!;
+  return Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map(([, key, value]) => [key!, value!.replace(/^"|"$/g, "")]));
+}
+
 async function runHealthcheck(command: string[], port: string): Promise<number | null> {
-  const child = spawn(process.execPath, command.slice(1), { env: { PATH: process.env.PATH ?? "", HTTP_PORT: port }, stdio: "ignore" });
+  const child = spawn(process.execPath, command.slice(1), { env: { PATH: process.env.PATH ?? "", ...imageEnv(), HTTP_PORT: port }, stdio: "ignore" });
   return new Promise((resolve) => child.once("exit", resolve));
 }
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { credentialsAlert } from "../../src/alerts/decideAlerts.js";
 import { insertAlerts } from "../../src/storage/alertRows.js";
-import { purgeInvites } from "../../src/storage/untrackInvites.js";
+import { purgeInvites, untrackInvites, WITHHELD_REASON } from "../../src/storage/untrackInvites.js";
 import { startHarness, inviteFixture, inviteId, type Harness } from "../helpers/harness.js";
 import { deliverAll, headerOf, shown } from "../helpers/slackApp.js";
 import { waitUntil } from "../helpers/waitUntil.js";
@@ -178,15 +178,9 @@ describe("cards that go missing, bursts and routing", () => {
   });
 
   it("an invite purged while its card is on the way to Slack holds nothing up: the next invite's card follows", async () => {
-    h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms" } });
     const ids = [inviteId(0x31), inviteId(0x32)];
-    const monitor = h.monitor();
-    await acceptAll(monitor, ids);
     // The first card's answer comes late; its invite is purged (untrack --purge) while it is on the way.
-    h.slackApi!.script("chat.postMessage", { delayMs: 1_500 });
-    const first = monitor.notifyOnce();
-    await waitUntil(() => h.slackApi!.calls.length === 1);
-    const purged = ids.find((id) => h.slackApi!.calls[0]!.text?.includes(id))!;
+    const { monitor, first, inFlight: purged } = await firstCardInFlight(ids);
     const next = ids.find((id) => id !== purged)!;
     expect(await purgeInvites(h.db, [purged])).toMatchObject({ invites: 1 });
     await first;
@@ -197,4 +191,25 @@ describe("cards that go missing, bursts and routing", () => {
     expect(headerOf(cardOfNext!)).toBe("✅ Accepted");
     expect(await h.db.alert.findMany({ select: { inviteId: true, status: true } })).toEqual([{ inviteId: next, status: "delivered" }]);
   });
+
+  it("an invite untracked while its card is on the way keeps its alert withheld, with the reason", async () => {
+    const { monitor, first, inFlight: untracked } = await firstCardInFlight([inviteId(0x41), inviteId(0x42)]);
+    await untrackInvites(h.db, [untracked], h.clock());
+    await first;
+    await deliverAll(monitor, h.db, h.clock);
+
+    // Slack did take the card; the alert stays what untrack made it: withheld, and said why (alerts, retry --failed).
+    expect(await h.db.alert.findFirstOrThrow({ where: { inviteId: untracked }, select: { status: true, lastError: true } })).toEqual({ status: "failed", lastError: WITHHELD_REASON });
+  });
 });
+
+/** Two accepted invites in the app mode; the first card's post is answered late: returns while it is on the way. */
+async function firstCardInFlight(ids: string[]) {
+  h = await startHarness({ slackApp: true, env: { SLACK_SEND_INTERVAL: "50ms" } });
+  const monitor = h.monitor();
+  await acceptAll(monitor, ids);
+  h.slackApi!.script("chat.postMessage", { delayMs: 1_500 });
+  const first = monitor.notifyOnce();
+  await waitUntil(() => h.slackApi!.calls.length === 1);
+  return { monitor, first, inFlight: ids.find((id) => h.slackApi!.calls[0]!.text?.includes(id))! };
+}

@@ -96,7 +96,7 @@ function seen(invite: TrackedInvite, observation: Extract<Observation, { kind: "
   const status = after.effectiveStatus ?? "unknown";
   const first = invite.effectiveStatus === null;
   const changes = first ? [] : diffInvite(invite, after);
-  const next = nextCheckAt({ ...settings, now, effectiveStatus: status, expiresOn: after.expiresOn, consecutiveFailures: 0 });
+  const next = nextCheckAfterSuccess(status, after.expiresOn, now, settings);
   const snapshot: SnapshotDraft | null =
     first || changes.length > 0
       ? { observedAt: now, apiStatus: after.apiStatus, effectiveStatus: status, expiresOn: after.expiresOn, payload: observation.kind === "not-found" ? null : after.payload, changes, first }
@@ -125,6 +125,18 @@ function seen(invite: TrackedInvite, observation: Extract<Observation, { kind: "
     changes,
     alerts: decision.alerts,
   };
+}
+
+/**
+ * The next check an answer identical to the stored state gives (the list's fast path, storage/listBookkeeping.ts):
+ * exactly what the full plan would set, so skipping the plan changes nothing but the work. Null for a final status.
+ */
+export function nextCheckOfUnchanged(fields: Pick<InviteFields, "apiStatus" | "expiresOn">, now: Date, settings: PlanSettings): Date | null {
+  return nextCheckAfterSuccess(computeEffectiveStatus(fields.apiStatus, fields.expiresOn, now), fields.expiresOn, now, settings);
+}
+
+function nextCheckAfterSuccess(status: EffectiveStatus, expiresOn: Date | null, now: Date, settings: PlanSettings): Date | null {
+  return nextCheckAt({ ...settings, now, effectiveStatus: status, expiresOn, consecutiveFailures: 0 });
 }
 
 function write(next: InviteState): ObservationPlan {

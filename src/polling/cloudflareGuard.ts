@@ -34,6 +34,8 @@ export interface GuardDeps {
    * probe's own payment, or the incident it is judging, must not stop the probe that follows.
    */
   budgetPausedFor(): Promise<number>;
+  /** Notes a probe in the spend ledger (spendLedger.ts): probes are not poll jobs, yet Cloudflare counts them. */
+  noteSpent(requests: number): Promise<void>;
   /** Our own gap between requests: the price of one probe. */
   spacingMs: number;
   /** Reads the quota headers of an answer; throws RateLimitError (after pausing) on a 429. */
@@ -109,6 +111,7 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     try {
       const outcome = kind === "credentials" ? await deps.cloudflare.verifyCredentials() : await deps.cloudflare.listInvites();
       await deps.pauseAll(deps.spacingMs, "payment");
+      await deps.noteSpent(1);
       await deps.throttle(outcome);
       const verdict: Verdict = { ...probeVerdict(outcome), at: deps.clock().toISOString() };
       if (verdict.result === "ok" && kind === "route") await noteHealthy(deps.clock());

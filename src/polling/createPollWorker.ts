@@ -52,6 +52,8 @@ const RECORD_BATCH_MAX = 64;
  * four in flight made smaller batches and 7-16 % fewer polls a second.
  */
 const RECORD_WRITES_IN_FLIGHT = 1;
+/** The states of a queued poll that has not started (BullMQ's getJobState). */
+const WAITING_STATES: ReadonlySet<string> = new Set(["waiting", "delayed", "prioritized"]);
 
 /** Builds this process's poll worker: the Cloudflare client, the guard, the batched writer and the BullMQ Worker. */
 export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJobData, PollResult | ListResult>; guard: CloudflareGuard; observeList: () => Promise<ListResult> } {
@@ -72,6 +74,8 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
   const identity = cloudflareIdentity(config.cloudflare.baseUrl, requireCloudflareAuth(config));
   const cloudflare = deps.cloudflare ?? cloudflareClientFor(config, clock);
   const throttle = makeThrottle({ pauseAll, spacingMs, metrics, logger });
+  const ledger = makeSpendLedger(redis, queue, `${config.queuePrefix}:list-spend:${identity}`, config.cloudflare.rateWindowMs);
+  const noteSpent = (requests: number) => ledger.note(requests);
   const guard = makeCloudflareGuard({
     redis,
     prefix: config.queuePrefix,
@@ -86,6 +90,7 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     authRetryMs: config.cloudflare.authRetryMs,
     failureBackoffMs: config.polling.failureBackoffMs,
     pauseAll,
+    noteSpent,
     spacingMs,
     throttle,
     metrics,
@@ -116,14 +121,23 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     metrics,
   });
   const processor = (job: Job<PollJobData>) => pollOne(job.data.inviteId, deps.pause);
-  const ledger = makeSpendLedger(redis, queue, `${config.queuePrefix}:list-spend:${identity}`, config.cloudflare.rateWindowMs);
+  // Only a poll that still waits is removed: a finished one stays, for the ledger and for its id's deduplication.
+  async function dropWaitingPoll(inviteId: string, dueAt: Date): Promise<void> {
+    const id = pollJobId(inviteId, dueAt.getTime());
+    if (WAITING_STATES.has(await queue.getJobState(id))) await queue.remove(id);
+  }
   const confirmNow = makeConfirmNow({
     ledger,
     windowShare: (deps.rate * config.cloudflare.rateWindowMs) / 1000,
     spacingMs,
+    // The list after next may wait for the hold, no more: the lists keep observing everything else.
+    maxHoldMs: 2 * config.cloudflare.listIntervalMs,
     pauseAll,
     pollOne: (inviteId) => pollOne(inviteId, deps.budgetPause),
+    pollRunning: async (inviteId, dueAt) => (await queue.getJobState(pollJobId(inviteId, dueAt.getTime()))) === "active",
+    dropWaitingPoll,
     concurrency: config.polling.concurrency,
+    clock,
     logger,
   });
   const observeList = makeObserveList({
@@ -137,16 +151,13 @@ export function createPollWorker(deps: PollWorkerDeps): { worker: Worker<PollJob
     redis,
     listedKey: `${config.queuePrefix}:listed-ids:${identity}`,
     settings,
-    listIntervalMs: config.cloudflare.listIntervalMs,
     trackDiscovered: config.cloudflare.trackDiscovered,
     clock,
     logger,
     metrics,
-    async dropQueuedPoll(inviteId, dueAt) {
-      await queue.remove(pollJobId(inviteId, dueAt.getTime()));
-    },
+    dropQueuedPoll: dropWaitingPoll,
     confirmNow,
-    noteSpent: (requests) => ledger.note(requests),
+    noteSpent,
   });
   // The list runs on the poll queue, so it takes its turn in the same global limiter as every poll.
   const worker = new Worker<PollJobData, PollResult | ListResult>(queue.name, (job) => (job.name === LIST_JOB ? observeList() : processor(job)), {

@@ -11,6 +11,7 @@ import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
 import type { PlanSettings } from "../observations/planObservation.js";
 import { activeAmong, dueAmong, makeDue, touchUnchanged, trackDiscovered } from "../storage/listBookkeeping.js";
+import { nextCheckOfUnchanged } from "../observations/planObservation.js";
 import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
@@ -30,13 +31,11 @@ export interface ListDeps {
   /** The Redis key that holds the ids of the previous list. */
   listedKey: string;
   settings: PlanSettings;
-  /** LIST_INTERVAL: an unchanged invite whose next check is further off than two of these skips the full plan. */
-  listIntervalMs: number;
   trackDiscovered: boolean;
   clock: Clock;
   logger: Logger;
   metrics: Pick<Metrics, "listFinished" | "observed">;
-  /** Removes the queued poll of an invite for this due time, if it has not started: the list has just observed it. */
+  /** Removes the queued poll of an invite for this due time, if it is still waiting: the list has just observed it. */
   dropQueuedPoll(inviteId: string, dueAt: Date): Promise<void>;
   /** Sends what confirmations the window can pay for at once (confirmNow.ts); the rest are made due for the sweep. */
   confirmNow: ConfirmNow;
@@ -62,11 +61,16 @@ const RECORD_CHUNK = 500;
  */
 export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
   let failing = false;
+  // A process's first list plans every entry in full: settings changed by a restart (EXPIRY_THRESHOLDS, say) are
+  // applied to every invite at once, not when each next check comes.
+  let firstList = true;
 
   async function readAllPages(): Promise<{ pages: ReturnType<typeof readInviteList>[]; now: Date } | { failed: string }> {
     const pages: ReturnType<typeof readInviteList>[] = [];
     for (let page = 1; ; ) {
       const outcome = await deps.cloudflare.listInvites(page);
+      // Cloudflare counts every request, answered or not.
+      await deps.noteSpent(1);
       await deps.throttle(outcome);
       if (outcome.kind !== "list") return { failed: outcome.kind === "rate-limited" ? "rate limited" : outcome.message };
       const read = readInviteList(outcome.invites, outcome.resultInfo, page);
@@ -92,7 +96,6 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
       failing = true;
       return { outcome: "failed", reason: read.failed };
     }
-    await deps.noteSpent(read.pages.length);
     if (failing) deps.logger.info("GET /user/invites works again: listed invites are observed from it");
     failing = false;
     const { now } = read;
@@ -108,10 +111,12 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
 
     const observe = (ids: Iterable<string>): ObservationToRecord[] =>
       [...ids].map((id) => ({ inviteId: id, observation: { kind: "invite", ...listed.get(id)! }, now }));
-    // The usual cycle: most entries are exactly what is stored. Two intervals of margin mean a check or expiry mark
-    // coming due is planned in full by a list before the sweep would queue a GET for it.
-    const untouched = [...listed].map(([id, entry]) => ({ id, payload: entry.payload }));
-    const touched = await touchUnchanged(deps.sql, untouched, now, new Date(now.getTime() + 2 * deps.listIntervalMs));
+    // The usual cycle: most entries are exactly what is stored, and only their check times move.
+    const unchanged = firstList ? [] : [...listed].flatMap(([id, entry]) => {
+      const nextCheckAt = nextCheckOfUnchanged(entry.fields, now, deps.settings);
+      return nextCheckAt ? [{ id, payload: entry.payload, nextCheckAt }] : [];
+    });
+    const touched = await touchUnchanged(deps.sql, unchanged, now);
     const toPlan = [...listed.keys()].filter((id) => !touched.has(id));
     // Invites the sweep may already have queued: once the list has observed them, those polls would only spend budget.
     const queuedBefore = await dueAmong(deps.sql, toPlan, now);
@@ -149,8 +154,9 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     // Confirmed before the set is replaced: a crash in between finds them dropped out again at the next list.
     const toConfirm = await activeAmong(deps.sql, [...droppedOut, ...unclear]);
     const { confirmed, left } = await deps.confirmNow(toConfirm);
-    const confirming = confirmed.length + (await makeDue(deps.sql, left, deps.clock()));
+    const confirming = confirmed.length + (await makeDue(deps.sql, left.map((c) => c.id), deps.clock()));
     if (!sameIds) await replaceSet(deps.redis, deps.listedKey, [...present], digest);
+    firstList = false;
 
     deps.metrics.listFinished("listed");
     deps.metrics.observed("list", listed.size - untracked.length + discovered);

@@ -35,12 +35,12 @@ export async function trackDiscovered(sql: Sql, drafts: readonly AlertDraft[], l
   return rows.map((r) => r.id);
 }
 
-/** Which of these invites are tracked and still polled, in the order given. */
-export async function activeAmong(sql: Sql, inviteIds: readonly string[]): Promise<string[]> {
+/** Which of these invites are tracked and still polled, with their next check, in the order given. */
+export async function activeAmong(sql: Sql, inviteIds: readonly string[]): Promise<Array<{ id: string; nextCheckAt: Date }>> {
   if (inviteIds.length === 0) return [];
-  const { rows } = await sql.query<{ id: string }>("SELECT id FROM tracked_invite WHERE id = ANY($1::char(32)[]) AND active", [inviteIds]);
-  const active = new Set(rows.map((r) => r.id));
-  return inviteIds.filter((id) => active.has(id));
+  const { rows } = await sql.query<{ id: string; next_check_at: Date }>("SELECT id, next_check_at FROM tracked_invite WHERE id = ANY($1::char(32)[]) AND active", [inviteIds]);
+  const active = new Map(rows.map((r) => [r.id, r.next_check_at]));
+  return inviteIds.flatMap((id) => (active.has(id) ? [{ id, nextCheckAt: active.get(id)! }] : []));
 }
 
 /** Which of these invites are due now, with the check they are due for (the part of a queued poll's job id). */
@@ -55,22 +55,22 @@ export async function dueAmong(sql: Sql, inviteIds: readonly string[], now: Date
 
 /**
  * The list's fast path: an invite whose list entry is exactly what is stored (jsonb equality, so key order does not
- * matter), that is seen, healthy and not due within `freshUntil`, only has `last_checked_at` moved, in one statement
- * for the whole list: the rules could conclude nothing else from it, and reading, planning and rewriting 1,000 rows
- * every LIST_INTERVAL was most of an idle daemon's CPU (BENCHMARKS.md, row 8). Its next check (the interval, or the
- * next expiry mark) stays where the last full plan put it; once that comes within `freshUntil`, the invite goes
- * through the full plan again, so every mark is met as before. Returns the ids it touched.
+ * matter), that is seen, healthy and not due, has only its check times moved, in one statement for the whole list:
+ * the rules could conclude nothing else from it, and reading, planning and rewriting 1,000 rows every LIST_INTERVAL
+ * was most of an idle daemon's CPU (BENCHMARKS.md, row 8). The next check is the one the plan would set
+ * (observations/planObservation.ts, nextCheckOfUnchanged). A due invite (its check, or an expiry mark, has come) goes
+ * through the full plan, so every mark is met as before. Returns the ids it touched.
  */
-export async function touchUnchanged(sql: Sql, entries: ReadonlyArray<{ id: string; payload: Record<string, unknown> }>, now: Date, freshUntil: Date): Promise<Set<string>> {
+export async function touchUnchanged(sql: Sql, entries: ReadonlyArray<{ id: string; payload: Record<string, unknown>; nextCheckAt: Date }>, now: Date): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
   const { rows } = await sql.query<{ id: string }>(
-    `UPDATE tracked_invite t SET last_checked_at = $2
-     FROM jsonb_to_recordset($1::jsonb) AS v(id char(32), payload jsonb)
+    `UPDATE tracked_invite t SET last_checked_at = $2, next_check_at = v.next_check_at
+     FROM jsonb_to_recordset($1::jsonb) AS v(id char(32), payload jsonb, next_check_at timestamptz)
      WHERE t.id = v.id AND t.payload = v.payload AND t.active AND t.effective_status IS NOT NULL
-       AND t.next_check_at > $3 AND t.consecutive_failures = 0 AND t.last_error IS NULL AND t.not_found_since IS NULL
+       AND t.next_check_at > $2 AND t.consecutive_failures = 0 AND t.last_error IS NULL AND t.not_found_since IS NULL
        AND (t.last_checked_at IS NULL OR t.last_checked_at <= $2)
      RETURNING t.id`,
-    [JSON.stringify(entries), now, freshUntil],
+    [JSON.stringify(entries.map((e) => ({ id: e.id, payload: e.payload, next_check_at: e.nextCheckAt }))), now],
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -107,7 +107,10 @@ describe("acceptance 3: metrics and readiness", () => {
   it("serves Prometheus text whose counters move as polls and alerts happen", async () => {
     const ids = await setUp(3);
     slack = await startSlackSimulator();
-    const { url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0", METRICS_REFRESH: "1s", CLOUDFLARE_LIST: "off" }));
+    const { daemon, url } = await started(envFor({ SLACK_WEBHOOK_URL: slack.webhookUrl, POLL_INTERVAL: "2s", POLL_JITTER: "0", METRICS_REFRESH: "1s", CLOUDFLARE_LIST: "off" }));
+    // The startup line and /metrics both say how invites are observed.
+    expect(String(daemon.logs.find((l) => l.msg === "invite-monitor started")!.observe)).toContain("CLOUDFLARE_LIST=off");
+    expect(sampleValue(parsePrometheusText(await (await fetch(`${url}/metrics`)).text()), "invite_monitor_list_mode", { mode: "off" })).toBe(1);
     await waitUntil(async () => (await database!.db.trackedInvite.count({ where: { lastCheckedAt: null } })) === 0);
     // The gauges are read in the background (METRICS_REFRESH): wait for a reading that has seen the polls.
     const scrape = async () => parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
@@ -134,6 +137,7 @@ describe("acceptance 3: metrics and readiness", () => {
     await setUp(2);
     // No worker runs, so nothing polls: the invites fall further behind at every reading.
     const { daemon, url } = await started(envFor({ POLL_INTERVAL: "1s", SWEEP_INTERVAL: "100ms", METRICS_REFRESH: "1s" }), ["start", "--role", "scheduler", "notifier"]);
+    expect(String(daemon.logs.find((l) => l.msg === "invite-monitor started")!.observe)).toContain("GET /user/invites every 30s");
     const readyz = async () => {
       const response = await fetch(`${url}/readyz`);
       return { code: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { answers } from "../../src/simulator/cloudflareSimulator.js";
 import { startHarness, inviteFixture, inviteId, type Harness, type HarnessOptions } from "../helpers/harness.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
+import { readMetric } from "../helpers/prometheusText.js";
 
 // One GET /user/invites observes every tracked invite it lists: the budget goes to what changed.
 let h: Harness;
@@ -10,6 +11,10 @@ afterEach(async () => h?.close());
 const MINUTE = 60_000;
 const listRequests = () => h.sim.requests.filter((r) => r.inviteId === null && r.path.includes("/user/invites"));
 const getRequests = () => h.sim.requests.filter((r) => r.inviteId !== null);
+const listMode = async (monitor: ReturnType<Harness["monitor"]>) => {
+  const value = (mode: string) => readMetric(monitor.metrics.registry, "invite_monitor_list_mode", { mode });
+  return { list: await value("list"), fallback: await value("fallback"), off: await value("off") };
+};
 
 async function tracked(count: number, options: HarnessOptions = {}): Promise<string[]> {
   h = await startHarness({ ...options, env: { CLOUDFLARE_LIST: "on", ...options.env } });
@@ -107,19 +112,38 @@ describe("a list observation per cycle", () => {
   });
 
   it("confirms at once only what the window has left, pays for it by holding the queue, and leaves the rest to the sweep", async () => {
-    // A share of 20 requests per 60 s (one every 3 s); two lists are spent, so 18 confirmations fit.
+    // A share of 20 requests per 60 s (one every 3 s): two lists are spent and one poll may start meanwhile, so 17
+    // confirmations fit.
     const { monitor } = await listedThenFlipped(40, 30, "rejected", {
       simulator: { listNonPending: false },
       env: { CLOUDFLARE_RATE_LIMIT: "40", CLOUDFLARE_RATE_WINDOW: "60s", CLOUDFLARE_BUDGET_SHARE: "0.5" },
     });
     h.clock.advance(30_000);
     expect(await monitor.listOnce()).toMatchObject({ confirming: 30 });
-    expect(getRequests()).toHaveLength(18);
-    expect(h.sim.requests).toHaveLength(20);
-    expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "rejected" } })).toBe(18);
-    expect(await h.db.trackedInvite.count({ where: { active: true, nextCheckAt: { lte: h.clock() } } })).toBe(12);
-    // 18 requests at one per 3 s: nothing else may be sent for the next 54 s.
+    expect(getRequests()).toHaveLength(17);
+    expect(h.sim.requests.length).toBeLessThanOrEqual(20);
+    expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "rejected" } })).toBe(17);
+    expect(await h.db.trackedInvite.count({ where: { active: true, nextCheckAt: { lte: h.clock() } } })).toBe(13);
+    // 17 requests at one per 3 s: nothing else may be sent for the next 51 s.
     expect(await monitor.pollPause.remainingMs()).toBeGreaterThan(45_000);
+  });
+
+  it("one GET per invite: a confirmation removes the sweep's poll of it still waiting in the queue", async () => {
+    await tracked(10, { simulator: { listNonPending: false } });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    // Every invite comes due and is queued by the sweep; the workers are held, so the polls wait.
+    h.clock.advance(16 * MINUTE);
+    await monitor.queues.poll.pause();
+    expect(await monitor.sweepOnce()).toEqual({ queued: 10 });
+    const [gone] = await h.db.trackedInvite.findMany({ select: { id: true }, take: 1 });
+    h.sim.updateInvite(gone!.id, { status: "accepted" });
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 1 });
+    await monitor.queues.poll.resume();
+    await monitor.drain();
+    expect(h.sim.requestsFor(gone!.id)).toHaveLength(1);
+    expect(getRequests()).toHaveLength(1);
   });
 
   it("an unclear list entry gets its own GET; an invite the list never shows is polled on its schedule", async () => {
@@ -179,6 +203,20 @@ describe("an unchanged entry (the fast path)", () => {
     expect(await h.db.snapshot.count()).toBe(1);
   });
 
+  it("keeps every next check a poll interval ahead, so a list outage shorter than that costs no GET", async () => {
+    await tracked(20);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    for (let minute = 0; minute <= 10; minute++) {
+      await monitor.listOnce();
+      h.clock.advance(MINUTE);
+    }
+    // The list stops answering for 14 minutes (no list is observed); the sweep finds nothing due.
+    h.clock.advance(13 * MINUTE);
+    expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
+    expect(getRequests()).toHaveLength(0);
+  });
+
   it("a failed poll's error is cleared by the next list even though its entry did not change", async () => {
     const ids = await tracked(2);
     const monitor = h.monitor();
@@ -210,6 +248,7 @@ describe("when the list fails", () => {
     h.sim.script("*", answer);
     h.clock.advance(30_000);
     expect(await monitor.listOnce()).toMatchObject({ outcome: "failed" });
+    expect(await listMode(monitor)).toEqual({ list: 0, fallback: 1, off: 0 });
     // Nothing was concluded from the failed list: no invite was made due, none was marked.
     expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
 
@@ -219,6 +258,21 @@ describe("when the list fails", () => {
     await notifyUntilIdle(monitor);
     expect(getRequests()).toHaveLength(10);
     expect((await h.db.alert.findMany()).map((a) => [a.inviteId?.trim(), a.kind])).toEqual([[ids[0], "rejected"]]);
+    // Working again: /metrics says so.
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ outcome: "listed" });
+    expect(await listMode(monitor)).toEqual({ list: 1, fallback: 0, off: 0 });
+  });
+
+  it("CLOUDFLARE_LIST=off: no list is read, each invite is polled alone, and /metrics says off", async () => {
+    await tracked(3, { env: { CLOUDFLARE_LIST: "off" } });
+    const monitor = h.monitor();
+    await monitor.start(["scheduler", "worker"]);
+    await monitor.sweepOnce();
+    await monitor.drain();
+    expect(listRequests()).toHaveLength(0);
+    expect(getRequests()).toHaveLength(3);
+    expect(await listMode(monitor)).toEqual({ list: 0, fallback: 0, off: 1 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InviteFields, TrackedInvite } from "../../src/invites/inviteState.js";
-import { NOT_VISIBLE_HINT, planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../../src/observations/planObservation.js";
+import { NOT_VISIBLE_HINT, nextCheckOfUnchanged, planObservation, type Observation, type ObservationPlan, type PlanSettings } from "../../src/observations/planObservation.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -244,5 +244,21 @@ describe("planObservation: failures", () => {
     const invite = { ...seenPending, expiresOn: later(HOUR + 10_000), consecutiveFailures: 6 };
     const plan = write(planObservation(invite, { kind: "failure", error: "x" }, NOW, settings));
     expect(plan.next.nextCheckAt).toEqual(later(10_000));
+  });
+});
+
+describe("nextCheckOfUnchanged: the list's fast path sets the next check the full plan would", () => {
+  it.each([
+    { name: "days from expiry: the interval", now: NOW, apiStatus: "pending" },
+    { name: "10 minutes before the 24 h mark: the mark", now: new Date(EXPIRES.getTime() - 24 * HOUR - 10 * MINUTE), apiStatus: "pending" },
+    { name: "an undocumented status: expires_on is its only mark", now: new Date(EXPIRES.getTime() - 5 * MINUTE), apiStatus: "invited" },
+    { name: "past expires_on: final, no next check", now: new Date(EXPIRES.getTime() + MINUTE), apiStatus: "pending" },
+    { name: "a final status", now: NOW, apiStatus: "accepted" },
+  ])("$name", ({ now, apiStatus }) => {
+    const answer = { ...fields, apiStatus };
+    const stored: TrackedInvite = { ...seenPending, apiStatus, effectiveStatus: apiStatus === "pending" ? "pending" : apiStatus === "accepted" ? "accepted" : "unknown", lastCheckedAt: new Date(now.getTime() - 30_000) };
+    const plan = write(planObservation(stored, { kind: "invite", fields: answer, payload }, now, settings));
+    const expected = plan.next.active ? plan.next.nextCheckAt : null;
+    expect(nextCheckOfUnchanged(answer, now, settings)).toEqual(expected);
   });
 });

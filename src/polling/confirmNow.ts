@@ -30,8 +30,11 @@ export interface ConfirmDeps {
   logger: Logger;
 }
 
-/** Sends confirming GETs now; returns the invites it confirmed (recorded) and those left to the sweep. */
-export type ConfirmNow = (candidates: readonly ToConfirm[]) => Promise<{ confirmed: ToConfirm[]; left: ToConfirm[] }>;
+/**
+ * Sends confirming GETs now; returns the invites it confirmed (recorded), those left to the sweep, and those whose
+ * own poll was running (asked about by it, perhaps before the change: the next list asks again).
+ */
+export type ConfirmNow = (candidates: readonly ToConfirm[]) => Promise<{ confirmed: ToConfirm[]; left: ToConfirm[]; running: ToConfirm[] }>;
 
 /**
  * The list job's confirmations (invites that dropped out of the list, unclear entries), sent at once out of what the
@@ -43,24 +46,27 @@ export type ConfirmNow = (candidates: readonly ToConfirm[]) => Promise<{ confirm
  */
 export function makeConfirmNow(deps: ConfirmDeps): ConfirmNow {
   return async (candidates) => {
-    if (candidates.length === 0 || !deps.ledger.coversWindow) return { confirmed: [], left: [...candidates] };
-    const now = deps.clock().getTime();
-    const running = await Promise.all(candidates.map((c) => (c.nextCheckAt.getTime() <= now ? deps.pollRunning(c.id, c.nextCheckAt) : false)));
-    const free = candidates.filter((_, i) => !running[i]);
-    const { spent, inFlight } = await deps.ledger.read();
+    if (candidates.length === 0) return { confirmed: [], left: [], running: [] };
+    const { spent, inFlight } = deps.ledger.coversWindow ? await deps.ledger.read() : { spent: Infinity, inFlight: 0 };
     const count = confirmationBurst({
-      wanted: free.length,
+      wanted: candidates.length,
       windowShare: deps.windowShare,
       spentInWindow: spent,
       inFlight,
-      ledgerCoversWindow: true,
+      ledgerCoversWindow: deps.ledger.coversWindow,
       maxBurst: Math.floor(deps.maxHoldMs / deps.spacingMs),
     });
+    // Held first: a poll that starts after this cannot be one of these invites' (it would wait), so the check of
+    // which are running holds until the burst is sent. A running one found now only makes the hold a little long.
+    if (count > 0) await deps.pauseAll(count * deps.spacingMs, "payment");
+    const now = deps.clock().getTime();
+    const isRunning = await Promise.all(candidates.map((c) => (c.nextCheckAt.getTime() <= now ? deps.pollRunning(c.id, c.nextCheckAt) : false)));
+    const running = candidates.filter((_, i) => isRunning[i]);
+    const free = candidates.filter((_, i) => !isRunning[i]);
     const burst = free.slice(0, count);
     const left = free.slice(count);
-    if (burst.length === 0) return { confirmed: [], left };
-    await deps.pauseAll(burst.length * deps.spacingMs, "payment");
-    await deps.ledger.note(burst.length);
+    if (burst.length === 0) return { confirmed: [], left, running };
+    await deps.ledger.note(burst.length).catch(() => {});
     const limit = pLimit(deps.concurrency);
     const sent = await Promise.all(
       burst.map((c) =>
@@ -77,6 +83,6 @@ export function makeConfirmNow(deps: ConfirmDeps): ConfirmNow {
     );
     const confirmed = burst.filter((_, i) => sent[i]);
     await Promise.all(confirmed.map((c) => deps.dropWaitingPoll(c.id, c.nextCheckAt).catch(() => {})));
-    return { confirmed, left: [...left, ...burst.filter((_, i) => !sent[i])] };
+    return { confirmed, left: [...left, ...burst.filter((_, i) => !sent[i])], running };
   };
 }

@@ -69,8 +69,9 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     const pages: ReturnType<typeof readInviteList>[] = [];
     for (let page = 1; ; ) {
       const outcome = await deps.cloudflare.listInvites(page);
-      // Cloudflare counts every request, answered or not.
-      await deps.noteSpent(1);
+      // Cloudflare counts every request, answered or not. The ledger is best effort: a failure to note is no reason
+      // to skip the answer's quota and 429 handling.
+      await deps.noteSpent(1).catch(() => {});
       await deps.throttle(outcome);
       if (outcome.kind !== "list") return { failed: outcome.kind === "rate-limited" ? "rate limited" : outcome.message };
       const read = readInviteList(outcome.invites, outcome.resultInfo, page);
@@ -116,7 +117,7 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
       const nextCheckAt = nextCheckOfUnchanged(entry.fields, now, deps.settings);
       return nextCheckAt ? [{ id, payload: entry.payload, nextCheckAt }] : [];
     });
-    const touched = await touchUnchanged(deps.sql, unchanged, now);
+    const touched = await touchUnchanged(deps.sql, unchanged, now, new Date(now.getTime() + deps.settings.intervalMs / 2));
     const toPlan = [...listed.keys()].filter((id) => !touched.has(id));
     // Invites the sweep may already have queued: once the list has observed them, those polls would only spend budget.
     const queuedBefore = await dueAmong(deps.sql, toPlan, now);
@@ -153,9 +154,12 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     const droppedOut = previous.filter((id) => !present.has(id));
     // Confirmed before the set is replaced: a crash in between finds them dropped out again at the next list.
     const toConfirm = await activeAmong(deps.sql, [...droppedOut, ...unclear]);
-    const { confirmed, left } = await deps.confirmNow(toConfirm);
+    const { confirmed, left, running } = await deps.confirmNow(toConfirm);
     const confirming = confirmed.length + (await makeDue(deps.sql, left.map((c) => c.id), deps.clock()));
-    if (!sameIds) await replaceSet(deps.redis, deps.listedKey, [...present], digest);
+    // An invite whose own poll was running may have been answered before it changed: it stays in the set, so the
+    // next list finds it dropped out again and asks, if it is still active then.
+    const kept = [...present, ...running.map((c) => c.id)];
+    if (!sameIds || running.length > 0) await replaceSet(deps.redis, deps.listedKey, kept, idsDigest(kept));
     firstList = false;
 
     deps.metrics.listFinished("listed");

@@ -10,6 +10,8 @@ import { ALERT_CHANNEL, INVITE_CHANNEL, wake } from "./wakeChannels.js";
 export async function makeDue(sql: Sql, inviteIds: readonly string[], now: Date): Promise<number> {
   if (inviteIds.length === 0) return 0;
   const result = await sql.query("UPDATE tracked_invite SET next_check_at = $2 WHERE id = ANY($1::char(32)[]) AND active AND next_check_at > $2", [inviteIds, now]);
+  // The sweep may be asleep until the next check it knew of, minutes away: wake it, as a newly tracked invite does.
+  if ((result.rowCount ?? 0) > 0) await wake(sql, INVITE_CHANNEL);
   return result.rowCount ?? 0;
 }
 
@@ -58,19 +60,24 @@ export async function dueAmong(sql: Sql, inviteIds: readonly string[], now: Date
  * matter), that is seen, healthy and not due, has only its check times moved, in one statement for the whole list:
  * the rules could conclude nothing else from it, and reading, planning and rewriting 1,000 rows every LIST_INTERVAL
  * was most of an idle daemon's CPU (BENCHMARKS.md, row 8). The next check is the one the plan would set
- * (observations/planObservation.ts, nextCheckOfUnchanged). A due invite (its check, or an expiry mark, has come) goes
- * through the full plan, so every mark is met as before. Returns the ids it touched.
+ * (observations/planObservation.ts, nextCheckOfUnchanged), but only once the stored one is less than `keepBeyond`
+ * away: next_check_at is indexed, so moving it every cycle would rewrite an index entry of every row every
+ * LIST_INTERVAL, while a list outage shorter than what is left costs no GET either way. A stored next check is never
+ * later than the next expiry mark (the plan and this path both stop at it, and the entry's expires_on is the stored
+ * one), so keeping it misses none. A due invite (its check, or an expiry mark, has come) goes through the full plan,
+ * so every mark is met as before. Returns the ids it touched.
  */
-export async function touchUnchanged(sql: Sql, entries: ReadonlyArray<{ id: string; payload: Record<string, unknown>; nextCheckAt: Date }>, now: Date): Promise<Set<string>> {
+export async function touchUnchanged(sql: Sql, entries: ReadonlyArray<{ id: string; payload: Record<string, unknown>; nextCheckAt: Date }>, now: Date, keepBeyond: Date): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
   const { rows } = await sql.query<{ id: string }>(
-    `UPDATE tracked_invite t SET last_checked_at = $2, next_check_at = v.next_check_at
+    `UPDATE tracked_invite t SET last_checked_at = $2,
+       next_check_at = CASE WHEN t.next_check_at > $3 THEN t.next_check_at ELSE v.next_check_at END
      FROM jsonb_to_recordset($1::jsonb) AS v(id char(32), payload jsonb, next_check_at timestamptz)
      WHERE t.id = v.id AND t.payload = v.payload AND t.active AND t.effective_status IS NOT NULL
        AND t.next_check_at > $2 AND t.consecutive_failures = 0 AND t.last_error IS NULL AND t.not_found_since IS NULL
        AND (t.last_checked_at IS NULL OR t.last_checked_at <= $2)
      RETURNING t.id`,
-    [JSON.stringify(entries.map((e) => ({ id: e.id, payload: e.payload, next_check_at: e.nextCheckAt }))), now],
+    [JSON.stringify(entries.map((e) => ({ id: e.id, payload: e.payload, next_check_at: e.nextCheckAt }))), now, keepBeyond],
   );
   return new Set(rows.map((r) => r.id));
 }

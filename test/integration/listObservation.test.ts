@@ -3,6 +3,7 @@ import { answers } from "../../src/simulator/cloudflareSimulator.js";
 import { startHarness, inviteFixture, inviteId, type Harness, type HarnessOptions } from "../helpers/harness.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
 import { readMetric } from "../helpers/prometheusText.js";
+import { waitUntil } from "../helpers/waitUntil.js";
 
 // One GET /user/invites observes every tracked invite it lists: the budget goes to what changed.
 let h: Harness;
@@ -146,6 +147,26 @@ describe("a list observation per cycle", () => {
     expect(getRequests()).toHaveLength(1);
   });
 
+  it("an invite whose own poll was running when it dropped out is asked about by the next list", async () => {
+    const ids = await tracked(3, { simulator: { listNonPending: false } });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    const [slow] = ids;
+    // Its poll hangs until CLOUDFLARE_TIMEOUT: it is running while the list sees the invite drop out.
+    h.sim.script(slow!, answers.hang());
+    h.clock.advance(16 * MINUTE);
+    await monitor.sweepOnce();
+    await waitUntil(() => h.sim.requestsFor(slow!).length === 1);
+    h.sim.updateInvite(slow!, { status: "accepted" });
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 0 });
+    await monitor.drain();
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 1 });
+    expect(await h.db.trackedInvite.findUniqueOrThrow({ where: { id: slow! } })).toMatchObject({ effectiveStatus: "accepted" });
+    expect(h.sim.requestsFor(slow!)).toHaveLength(2);
+  });
+
   it("an unclear list entry gets its own GET; an invite the list never shows is polled on its schedule", async () => {
     const ids = await tracked(3);
     const hidden = inviteId(99);
@@ -203,7 +224,7 @@ describe("an unchanged entry (the fast path)", () => {
     expect(await h.db.snapshot.count()).toBe(1);
   });
 
-  it("keeps every next check a poll interval ahead, so a list outage shorter than that costs no GET", async () => {
+  it("keeps every next check at least half a poll interval ahead, so a list outage shorter than that costs no GET", async () => {
     await tracked(20);
     const monitor = h.monitor();
     await monitor.start(["worker"]);
@@ -211,8 +232,8 @@ describe("an unchanged entry (the fast path)", () => {
       await monitor.listOnce();
       h.clock.advance(MINUTE);
     }
-    // The list stops answering for 14 minutes (no list is observed); the sweep finds nothing due.
-    h.clock.advance(13 * MINUTE);
+    // No list is observed for 7 minutes after the last (an outage); the sweep finds nothing due.
+    h.clock.advance(6 * MINUTE);
     expect(await monitor.sweepOnce()).toEqual({ queued: 0 });
     expect(getRequests()).toHaveLength(0);
   });

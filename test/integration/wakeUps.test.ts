@@ -46,4 +46,25 @@ describe("wake-ups", () => {
     await waitUntil(() => h.sim.requestsFor(id).length === 1, BEFORE_THE_IDLE_CHECK_MS);
     await waitUntil(async () => (await h.db.snapshot.count({ where: { inviteId: id } })) === 1, BEFORE_THE_IDLE_CHECK_MS);
   });
+
+  it("an invite the list made due wakes the sleeping sweep: its confirming GET does not wait for the idle check", async () => {
+    // A rate window longer than BullMQ keeps finished polls: no confirmation is sent at once, all go to the sweep.
+    h = await startHarness({ simulator: { listNonPending: false }, env: { CLOUDFLARE_LIST: "on", LIST_INTERVAL: "1h", CLOUDFLARE_RATE_WINDOW: "2h", CLOUDFLARE_RATE_LIMIT: "100000000", SWEEP_INTERVAL: "1s" } });
+    const ids = [inviteId(1), inviteId(2)];
+    for (const id of ids) h.sim.setInvite(inviteFixture(id));
+    await h.track(ids);
+    const monitor = h.monitor();
+    await monitor.start(["scheduler", "worker"]);
+    // The first GETs are done and every next check is a poll interval away: after one more SWEEP_INTERVAL with
+    // nothing queued, the sweep sleeps until its idle check.
+    await waitUntil(async () => (await h.db.trackedInvite.count({ where: { lastCheckedAt: null } })) === 0, BEFORE_THE_IDLE_CHECK_MS);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const before = h.sim.requestsFor(ids[0]!).length;
+
+    h.sim.updateInvite(ids[0]!, { status: "accepted" });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ confirming: 1 });
+    await waitUntil(() => h.sim.requestsFor(ids[0]!).length === before + 1, BEFORE_THE_IDLE_CHECK_MS);
+    await waitUntil(async () => (await h.db.trackedInvite.count({ where: { id: ids[0]!, effectiveStatus: "accepted" } })) === 1, BEFORE_THE_IDLE_CHECK_MS);
+  });
 });

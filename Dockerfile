@@ -13,11 +13,12 @@ RUN npm run build
 
 FROM node:20-slim AS runtime
 # The heap cap keeps the daemon near 230 MB under full load; without it V8 grows the heap lazily to ~450 MB
-# (BENCHMARKS.md, row 3). Raise it if you raise WORKER_CONCURRENCY far above the default. A 1 MB young generation,
-# V8's --optimize-for-size (ENTRYPOINT: NODE_OPTIONS does not take it) and two malloc arenas keep an idle daemon
-# near 100 MB instead of 120-130 (row 8); the benchmarks run the daemon with the same settings (IMAGE_RUNTIME).
+# (BENCHMARKS.md, row 3). Raise it if you raise WORKER_CONCURRENCY far above the default. Two malloc arenas
+# instead of one per thread trim an idle daemon's RSS (row 8). A 1 MB young generation with --optimize-for-size
+# trimmed more, but ran the daemon out of heap under full load (row 3): not used. The benchmarks run the daemon
+# with these settings (scripts/bench/benchEnv.ts, IMAGE_RUNTIME).
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=1" \
+    NODE_OPTIONS=--max-old-space-size=128 \
     MALLOC_ARENA_MAX=2 \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080
@@ -31,5 +32,5 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "--optimize-for-size", "dist/cli/main.js"]
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["start"]

@@ -8,6 +8,8 @@ export interface MemoryResult {
   polled: number;
   seconds: number;
   peakRssMb: number;
+  /** How the daemon died before the cycle was over (its signal or exit code, and the end of its stderr), if it did. */
+  died: string | null;
 }
 
 /** Row 3: the daemon's peak RSS (VmHWM) while a full cycle polls every one of `tracked` invites. Uses the build. */
@@ -18,7 +20,7 @@ export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs 
   const prefix = "im-bench-memory";
   await clearPrefix(prefix);
   const child = spawn(process.execPath, [...IMAGE_RUNTIME.nodeArgs, "dist/cli/main.js", "start", "--role", "scheduler", "worker", "notifier"], {
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
     env: {
       PATH: process.env.PATH ?? "",
       ...IMAGE_RUNTIME.env,
@@ -36,10 +38,12 @@ export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs 
       LOG_LEVEL: "warn",
     },
   });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const start = performance.now();
   let polled = 0;
   let peakKb = 0;
-  while (performance.now() - start < timeoutMs && child.exitCode === null) {
+  while (performance.now() - start < timeoutMs && child.exitCode === null && child.signalCode === null) {
     await sleep(2_000);
     peakKb = Math.max(peakKb, readPeakKb(child.pid!));
     polled = await database.db.trackedInvite.count({ where: { lastCheckedAt: { not: null } } });
@@ -47,12 +51,18 @@ export async function memoryPeak(tracked = 100_000, concurrency = 32, timeoutMs 
   }
   peakKb = Math.max(peakKb, readPeakKb(child.pid!));
   const seconds = (performance.now() - start) / 1000;
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
+  // A daemon that died (out of heap, say) is the result, not something to wait for.
+  const fatal = /FATAL ERROR: [^\n]*/.exec(stderr)?.[0];
+  const died = child.exitCode !== null || child.signalCode !== null ? `${child.signalCode ?? `exit ${child.exitCode}`}${fatal ? ` (${fatal.trim()})` : ""}` : null;
+  if (!died) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
   await sim.close();
   await clearPrefix(prefix);
   await database.drop();
-  return { tracked, polled, seconds, peakRssMb: peakKb / 1024 };
+  return { tracked, polled, seconds, peakRssMb: peakKb / 1024, died };
 }
 
 function readPeakKb(pid: number): number {

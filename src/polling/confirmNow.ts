@@ -5,6 +5,9 @@ import { confirmationBurst } from "../scheduling/confirmationBurst.js";
 import type { PauseReason } from "./cloudflareGuard.js";
 import type { SpendLedger } from "./spendLedger.js";
 
+/** Redis calls in flight for the per-invite bookkeeping of one list cycle (its queued polls, running or waiting). */
+export const REDIS_CALLS_IN_FLIGHT = 32;
+
 /** An invite the list asks about, with the next check it had (the due time of a poll the sweep may have queued). */
 export interface ToConfirm {
   id: string;
@@ -60,7 +63,9 @@ export function makeConfirmNow(deps: ConfirmDeps): ConfirmNow {
     // which are running holds until the burst is sent. A running one found now only makes the hold a little long.
     if (count > 0) await deps.pauseAll(count * deps.spacingMs, "payment");
     const now = deps.clock().getTime();
-    const isRunning = await Promise.all(candidates.map((c) => (c.nextCheckAt.getTime() <= now ? deps.pollRunning(c.id, c.nextCheckAt) : false)));
+    // Bounded: a list that suddenly shows nothing makes every invite a candidate.
+    const redisCalls = pLimit(REDIS_CALLS_IN_FLIGHT);
+    const isRunning = await Promise.all(candidates.map((c) => (c.nextCheckAt.getTime() <= now ? redisCalls(() => deps.pollRunning(c.id, c.nextCheckAt)) : false)));
     const running = candidates.filter((_, i) => isRunning[i]);
     const free = candidates.filter((_, i) => !isRunning[i]);
     const burst = free.slice(0, count);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import pLimit from "p-limit";
 import { RateLimitError } from "bullmq";
 import type { Redis } from "ioredis";
 import { DISCOVERED_LABEL, discoveredAlert } from "../alerts/decideAlerts.js";
@@ -15,7 +16,7 @@ import { nextCheckOfUnchanged } from "../observations/planObservation.js";
 import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
-import type { ConfirmNow } from "./confirmNow.js";
+import { REDIS_CALLS_IN_FLIGHT, type ConfirmNow } from "./confirmNow.js";
 import { recordObservations, type ObservationToRecord } from "./recordObservations.js";
 
 export interface ListDeps {
@@ -51,6 +52,7 @@ export type ListResult =
 
 /** Observations per write statement, as for polls (BENCHMARKS.md, row 1): bounds one statement's JSON parameter. */
 const RECORD_CHUNK = 500;
+
 
 /**
  * One list cycle: GET /user/invites (every page, each paid for out of the budget), and every tracked invite it shows
@@ -112,12 +114,18 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
 
     const observe = (ids: Iterable<string>): ObservationToRecord[] =>
       [...ids].map((id) => ({ inviteId: id, observation: { kind: "invite", ...listed.get(id)! }, now }));
-    // The usual cycle: most entries are exactly what is stored, and only their check times move.
-    const unchanged = firstList ? [] : [...listed].flatMap(([id, entry]) => {
-      const nextCheckAt = nextCheckOfUnchanged(entry.fields, now, deps.settings);
-      return nextCheckAt ? [{ id, payload: entry.payload, nextCheckAt }] : [];
-    });
-    const touched = await touchUnchanged(deps.sql, unchanged, now, new Date(now.getTime() + deps.settings.intervalMs / 2));
+    // The usual cycle: most entries are exactly what is stored, and only their check times move. In chunks: a list of
+    // 100,000 entries as one parameter would be tens of MB at once, against the image's 128 MB heap.
+    const touched = new Set<string>();
+    const keepBeyond = new Date(now.getTime() + deps.settings.intervalMs / 2);
+    const entries = firstList ? [] : [...listed];
+    for (let start = 0; start < entries.length; start += RECORD_CHUNK) {
+      const chunk = entries.slice(start, start + RECORD_CHUNK).flatMap(([id, entry]) => {
+        const nextCheckAt = nextCheckOfUnchanged(entry.fields, now, deps.settings);
+        return nextCheckAt ? [{ id, payload: entry.payload, nextCheckAt }] : [];
+      });
+      for (const id of await touchUnchanged(deps.sql, chunk, now, keepBeyond)) touched.add(id);
+    }
     const toPlan = [...listed.keys()].filter((id) => !touched.has(id));
     // Invites the sweep may already have queued: once the list has observed them, those polls would only spend budget.
     const queuedBefore = await dueAmong(deps.sql, toPlan, now);
@@ -144,7 +152,10 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
       await record(observe(added));
     }
 
-    await Promise.all(queuedBefore.map((due) => deps.dropQueuedPoll(due.id, due.nextCheckAt).catch(() => {})));
+    // A few Redis calls each, and at a start every invite may be due: a bounded number in flight, or 100,000 of
+    // them would queue in memory at once (BENCHMARKS.md, row 3).
+    const redisCalls = pLimit(REDIS_CALLS_IN_FLIGHT);
+    await Promise.all(queuedBefore.map((due) => redisCalls(() => deps.dropQueuedPoll(due.id, due.nextCheckAt).catch(() => {}))));
 
     const present = new Set([...listed.keys(), ...unclear]);
     // The same ids as last time (the usual cycle): nothing dropped out, and the stored set need not be read or rewritten.

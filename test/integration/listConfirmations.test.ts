@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { answers } from "../../src/simulator/cloudflareSimulator.js";
+import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
 import type { Harness, HarnessOptions } from "../helpers/harness.js";
 import { getRequestsOf, listRequestsOf, startListed } from "../helpers/listed.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
@@ -121,4 +121,18 @@ describe("confirmations from the get endpoint", () => {
     expect(h.sim.requestsFor(slow!)).toHaveLength(2);
   });
 
+
+  it("a list that suddenly shows nothing (a glitch) raises no alert: each invite is asked about once and stays pending", async () => {
+    await tracked(20, { slack: true });
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    await monitor.listOnce();
+    h.sim.script("*", { status: 200, body: envelope(true, []) });
+    h.clock.advance(30_000);
+    expect(await monitor.listOnce()).toMatchObject({ listed: 0, confirming: 20 });
+    await notifyUntilIdle(monitor);
+    expect(await h.db.alert.count()).toBe(0);
+    expect(await h.db.trackedInvite.count({ where: { effectiveStatus: "pending" } })).toBe(20);
+    expect(getRequests()).toHaveLength(20);
+  });
 });

@@ -87,7 +87,7 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     }
   }
 
-  return async () => {
+  async function cycle(): Promise<ListResult> {
     // An idle daemon spends no request (BENCHMARKS.md, row 8); the first invite tracked is listed at the next cycle.
     if (!deps.trackDiscovered && (await nextInviteDue(deps.sql)) === null) return { outcome: "nothing-tracked" };
     await deps.guard.beforeRequest();
@@ -176,7 +176,13 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     deps.metrics.listFinished("listed");
     deps.metrics.observed("list", listed.size - untracked.length + discovered);
     return { outcome: "listed", listed: listed.size, changed, confirming, discovered, pages: read.pages.length };
-  };
+  }
+
+  // One cycle at a time in a process: a list job that comes due while the last one is still writing (100,000 first
+  // observations take longer than LIST_INTERVAL) shares its outcome instead of reading, holding and writing the
+  // whole list a second time, and spending a second request on it.
+  let running: Promise<ListResult> | null = null;
+  return () => (running ??= cycle().finally(() => (running = null)));
 }
 
 /** Replaces the set and its digest in one step, so a concurrent reader never sees them half written or apart. */

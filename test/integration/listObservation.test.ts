@@ -83,6 +83,16 @@ describe("a list observation per cycle", () => {
     expect(h.sim.requestsFor(ids[1]!)).toHaveLength(0);
   });
 
+  it("runs one cycle at a time: a list job that comes due during one shares its outcome, with no second request", async () => {
+    await tracked(50);
+    const monitor = h.monitor();
+    await monitor.start(["worker"]);
+    const [first, second] = await Promise.all([monitor.listOnce(), monitor.listOnce()]);
+    expect(second).toEqual(first);
+    expect(listRequests()).toHaveLength(1);
+    expect(await h.db.snapshot.count()).toBe(50);
+  });
+
   it("follows result_info across pages, each page a request", async () => {
     await tracked(250, { simulator: { listPageSize: 100 } });
     const monitor = h.monitor();

@@ -111,7 +111,7 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
     try {
       const outcome = kind === "credentials" ? await deps.cloudflare.verifyCredentials() : await deps.cloudflare.listInvites();
       await deps.pauseAll(deps.spacingMs, "payment");
-      await deps.noteSpent(1).catch(() => {});
+      await deps.noteSpent(1);
       await deps.throttle(outcome);
       const verdict: Verdict = { ...probeVerdict(outcome), at: deps.clock().toISOString() };
       if (verdict.result === "ok" && kind === "route") await noteHealthy(deps.clock());

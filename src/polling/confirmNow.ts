@@ -50,7 +50,8 @@ export type ConfirmNow = (candidates: readonly ToConfirm[]) => Promise<{ confirm
 export function makeConfirmNow(deps: ConfirmDeps): ConfirmNow {
   return async (candidates) => {
     if (candidates.length === 0) return { confirmed: [], left: [], running: [] };
-    const { spent, inFlight } = deps.ledger.coversWindow ? await deps.ledger.read() : { spent: Infinity, inFlight: 0 };
+    // A ledger shorter than the window borrows nothing (confirmationBurst), so it need not be read.
+    const { spent, inFlight } = deps.ledger.coversWindow ? await deps.ledger.read() : { spent: 0, inFlight: 0 };
     const count = confirmationBurst({
       wanted: candidates.length,
       windowShare: deps.windowShare,
@@ -71,7 +72,7 @@ export function makeConfirmNow(deps: ConfirmDeps): ConfirmNow {
     const burst = free.slice(0, count);
     const left = free.slice(count);
     if (burst.length === 0) return { confirmed: [], left, running };
-    await deps.ledger.note(burst.length).catch(() => {});
+    await deps.ledger.note(burst.length);
     const limit = pLimit(deps.concurrency);
     const sent = await Promise.all(
       burst.map((c) =>

@@ -10,9 +10,8 @@ import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
 import type { Pause } from "../lib/makePause.js";
 import type { Metrics } from "../metrics/createMetrics.js";
-import type { PlanSettings } from "../observations/planObservation.js";
+import { nextCheckOfUnchanged, type PlanSettings } from "../observations/planObservation.js";
 import { activeAmong, dueAmong, makeDue, touchUnchanged, trackDiscovered } from "../storage/listBookkeeping.js";
-import { nextCheckOfUnchanged } from "../observations/planObservation.js";
 import { nextInviteDue } from "../storage/nextDue.js";
 import type { Sql } from "../storage/sqlPool.js";
 import type { CloudflareGuard, PauseReason } from "./cloudflareGuard.js";
@@ -53,7 +52,6 @@ export type ListResult =
 /** Observations per write statement, as for polls (BENCHMARKS.md, row 1): bounds one statement's JSON parameter. */
 const RECORD_CHUNK = 500;
 
-
 /**
  * One list cycle: GET /user/invites (every page, each paid for out of the budget), and every tracked invite it shows
  * observed from it through the same plan and write as a GET would, in batches: an unchanged invite costs no request
@@ -71,9 +69,8 @@ export function makeObserveList(deps: ListDeps): () => Promise<ListResult> {
     const pages: ReturnType<typeof readInviteList>[] = [];
     for (let page = 1; ; ) {
       const outcome = await deps.cloudflare.listInvites(page);
-      // Cloudflare counts every request, answered or not. The ledger is best effort: a failure to note is no reason
-      // to skip the answer's quota and 429 handling.
-      await deps.noteSpent(1).catch(() => {});
+      // Cloudflare counts every request, answered or not.
+      await deps.noteSpent(1);
       await deps.throttle(outcome);
       if (outcome.kind !== "list") return { failed: outcome.kind === "rate-limited" ? "rate limited" : outcome.message };
       const read = readInviteList(outcome.invites, outcome.resultInfo, page);

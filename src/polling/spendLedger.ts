@@ -8,7 +8,7 @@ export interface SpendLedger {
   coversWindow: boolean;
   /** Requests spent in the window that ends now, in every process, and the polls under way that are not in it yet (read by the list job). */
   read(): Promise<{ spent: number; inFlight: number }>;
-  /** Notes requests made outside the poll queue's jobs: the list's pages and its confirmations. */
+  /** Notes requests made outside the poll queue's jobs (the list's pages, its confirmations, probes). Best effort: never throws. */
   note(requests: number): Promise<void>;
 }
 
@@ -33,7 +33,8 @@ export function makeSpendLedger(redis: Redis, queue: Queue, key: string, windowM
     async note(requests) {
       if (requests <= 0) return;
       const now = Date.now();
-      await redis.multi().zadd(key, now, `${randomUUID()}:${requests}`).zremrangebyscore(key, "-inf", now - windowMs).pexpire(key, windowMs).exec();
+      // A Redis failure here must not skip what follows a request (its quota, its 429): the ledger only undercounts.
+      await redis.multi().zadd(key, now, `${randomUUID()}:${requests}`).zremrangebyscore(key, "-inf", now - windowMs).pexpire(key, windowMs).exec().catch(() => {});
     },
   };
 }

@@ -75,7 +75,7 @@ export interface Monitor {
 export function createMonitor(deps: MonitorDeps): Monitor {
   const { config, db, redis, logger, clock } = deps;
   const prefix = config.queuePrefix;
-  const queues = createQueues(redis, prefix);
+  const queues = createQueues(redis, prefix, (queue, error) => logger.warn({ queue, error: error.message }, "queue error"));
   const metrics = createMetrics();
   const gauges = makeGaugeRefresher({ metrics, sql: deps.sql, queues, clock, logger, pollIntervalMs: config.polling.intervalMs, sweepIntervalMs: config.polling.sweepIntervalMs });
   const rate = requestsPerSecond(config.cloudflare);

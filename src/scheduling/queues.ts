@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { isNotConnectionError, Queue, type ConnectionOptions } from "bullmq";
 
 /** The sweep and the polls live on separate queues: the global limiter counts every job on its queue. */
 export const SWEEP_QUEUE = "sweep";
@@ -33,7 +33,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/**
+ * A queue with no `error` listener makes BullMQ print the raw error to stderr, outside the JSON log, at every
+ * reconnect attempt. The queues share the process's Redis client, whose connection errors /readyz reports: only
+ * the others are passed on.
+ */
+export function createQueues(connection: ConnectionOptions, prefix: string, onError: (queue: string, error: Error) => void): Queues {
   const sweep = new Queue(SWEEP_QUEUE, { connection, prefix });
   const poll = new Queue<PollJobData>(POLL_QUEUE, {
     connection,
@@ -48,6 +53,11 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     },
   });
   const notify = new Queue(NOTIFY_QUEUE, { connection, prefix });
+  for (const queue of [sweep, poll, notify]) {
+    queue.on("error", (error) => {
+      if (isNotConnectionError(error) && !isSocketError(error)) onError(queue.name, error);
+    });
+  }
   return {
     sweep,
     poll,
@@ -58,4 +68,10 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       await sweep.close();
     },
   };
+}
+
+/** ECONNRESET, ETIMEDOUT, EPIPE…: the socket's own errors, which BullMQ's check (ECONNREFUSED, closed) leaves out. */
+function isSocketError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code);
 }

@@ -6,6 +6,8 @@ export interface DaemonProcess {
   logs: Array<Record<string, unknown>>;
   /** Raw stdout and stderr. */
   output(): string;
+  /** Raw stderr alone: whatever bypassed the JSON log. */
+  stderr(): string;
   waitForLog(message: string, timeoutMs?: number): Promise<void>;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -19,6 +21,7 @@ export function spawnDaemon(args: string[], env: Record<string, string>): Daemon
   });
   const logs: Array<Record<string, unknown>> = [];
   let raw = "";
+  let errors = "";
   let pending = "";
   child.stdout!.on("data", (chunk: Buffer) => {
     raw += chunk.toString();
@@ -33,13 +36,17 @@ export function spawnDaemon(args: string[], env: Record<string, string>): Daemon
       }
     }
   });
-  child.stderr!.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => {
+    raw += chunk.toString();
+    errors += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   return {
     child,
     logs,
     output: () => raw,
+    stderr: () => errors,
     async waitForLog(message, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!logs.some((l) => l.msg === message)) {

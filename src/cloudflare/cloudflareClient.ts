@@ -29,7 +29,16 @@ export interface CloudflareClientOptions {
   /** Masks secrets in any text that leaves the client. */
   redact: (text: string) => string;
   now?: () => Date;
+  /** Answers longer than this are not read (MAX_ANSWER_BYTES unless a test says otherwise). */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * The longest answer read, about 20,000 list entries. A longer one (a list of every invitation a huge account ever
+ * sent, or a proxy's endless page) would be held three times over while parsed: the body, its JSON and the parsed
+ * invites, against the image's 128 MB heap. It is a failed call instead, and a failed list means per-id polling.
+ */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface CloudflareClient {
   getInvite(inviteId: string): Promise<FetchOutcome>;
@@ -50,10 +59,13 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       ? { authorization: `Bearer ${options.auth.token}` }
       : { "x-auth-email": options.auth.email, "x-auth-key": options.auth.key };
 
+  const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+
   async function call(path: string): Promise<Answer> {
     let response;
+    let tooLong = false;
     try {
-      response = await http.get(`${options.baseUrl}${path}`, {
+      const request = http.get(`${options.baseUrl}${path}`, {
         headers: { ...headers, accept: "application/json", "user-agent": "invite-monitor" },
         timeout: { request: options.timeoutMs },
         retry: { limit: 0 },
@@ -61,7 +73,16 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
         followRedirect: false,
         responseType: "text",
       });
+      // Stopped as soon as it is too long (by its content-length, or by what has arrived), before it is all buffered.
+      request.on("downloadProgress", ({ transferred, total }) => {
+        if (!tooLong && Math.max(transferred, total ?? 0) > maxAnswerBytes) {
+          tooLong = true;
+          request.cancel();
+        }
+      });
+      response = await request;
     } catch (error) {
+      if (tooLong) return { kind: "failure", message: `the answer is longer than ${maxAnswerBytes} bytes; not read`, rateLimit: null };
       const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
       return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
     }

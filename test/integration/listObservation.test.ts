@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { answers } from "../../src/simulator/cloudflareSimulator.js";
+import { MAX_ANSWER_BYTES } from "../../src/cloudflare/cloudflareClient.js";
+import { answers, envelope } from "../../src/simulator/cloudflareSimulator.js";
 import { startHarness, inviteFixture, inviteId, type Harness, type HarnessOptions } from "../helpers/harness.js";
 import { getRequestsOf, listRequestsOf, startListed } from "../helpers/listed.js";
 import { notifyUntilIdle } from "../helpers/notify.js";
@@ -163,11 +164,19 @@ describe("an unchanged entry (the fast path)", () => {
   });
 });
 
+/** A well-formed list of untracked invitations, just over the longest answer read. */
+function tooLongList() {
+  const entry = (n: number) => ({ ...inviteFixture(n.toString(16).padStart(32, "f")), organization_name: "x".repeat(200) });
+  const count = Math.ceil(MAX_ANSWER_BYTES / JSON.stringify(entry(0)).length) + 1;
+  return { status: 200, body: envelope(true, Array.from({ length: count }, (_, n) => entry(n))) };
+}
+
 describe("when the list fails", () => {
   it.each([
     { name: "a 5xx", answer: answers.serverError(502) },
     { name: "a 403 (a token without the permission)", answer: answers.unauthorized(403) },
     { name: "malformed JSON", answer: answers.malformedJson() },
+    { name: "an answer longer than MAX_ANSWER_BYTES (held in full, it would exhaust the heap)", answer: tooLongList() },
   ])("$name: the invites are polled one by one on their schedule, and no change is lost", async ({ answer }) => {
     const ids = await tracked(10, { slack: true });
     const monitor = h.monitor();

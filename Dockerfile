@@ -12,9 +12,8 @@ COPY src ./src
 RUN npm run build
 
 FROM node:20-slim AS runtime
-# The heap cap: without it V8 grows the heap lazily to ~450 MB. It is enough at Cloudflare's real limit, not at an
-# unlimited budget with 100,000 invites (BENCHMARKS.md, row 3): raise it if you raise the budget or
-# WORKER_CONCURRENCY far above the defaults. Two malloc arenas
+# The heap cap: without it V8 grows the heap lazily to ~450 MB. It is enough at Cloudflare's real limit and at an
+# unlimited budget with 100,000 invites (BENCHMARKS.md, row 3). Two malloc arenas
 # instead of one per thread trim an idle daemon's RSS (row 8). A 1 MB young generation with --optimize-for-size
 # trimmed more, but ran the daemon out of heap under full load (row 3): not used. The benchmarks run the daemon
 # with these settings (scripts/bench/benchEnv.ts, IMAGE_RUNTIME).

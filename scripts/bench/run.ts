@@ -73,7 +73,7 @@ if (want(3)) {
   sections.set(3, `## 3. Memory
 
 Peak RSS (VmHWM) of the built daemon (\`node dist/cli/main.js start\`, all roles, concurrency 32, with the image's
-\`NODE_OPTIONS=--max-old-space-size=128\` and \`MALLOC_ARENA_MAX=2\`) while it polled
+\`NODE_OPTIONS=--max-old-space-size=128\`, \`MALLOC_ARENA_MAX=2\` and \`MALLOC_MMAP_THRESHOLD_=131072\`) while it polled
 ${r.polled.toLocaleString("en")} of ${r.tracked.toLocaleString("en")} tracked invites in ${f(r.seconds, 0)} s.
 
 | peak RSS | target |
@@ -192,7 +192,7 @@ if (want(8)) {
   sections.set(8, `## 8. Steady-state cost when nothing happens
 
 The built daemon, run as the image runs it (\`node dist/cli/main.js start\` with its NODE_OPTIONS and
-MALLOC_ARENA_MAX), all roles, default settings and budget, webhook mode, on its own
+MALLOC_ settings), all roles, default settings and budget, webhook mode, on its own
 redis-server, after a 40 s warm-up, over ${seconds} s: its CPU time (user + system, every thread) and RSS from /proc,
 and the commands its redis-server answered. Nothing changes at Cloudflare during the run.
 

@@ -1,3 +1,4 @@
+import { IMAGE_RUNTIME } from "../../scripts/bench/benchEnv.js";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -56,6 +57,13 @@ describe("every command the deployment runs exists", () => {
     const child = spawn(process.execPath, [...flags, "-e", "process.exit(0)"], { env: { PATH: process.env.PATH ?? "", ...imageEnv() }, stdio: "ignore" });
     expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
     expect(imageEnv()).toHaveProperty("NODE_OPTIONS");
+  });
+
+  it("the benchmarks of the built daemon run it as the image does: the same flags and memory settings", () => {
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(IMAGE_RUNTIME.nodeArgs).toEqual(entrypoint.slice(1).filter((arg) => arg.startsWith("-")));
+    const image = imageEnv();
+    expect(IMAGE_RUNTIME.env).toEqual(Object.fromEntries(Object.entries(image).filter(([key]) => key === "NODE_OPTIONS" || key.startsWith("MALLOC_"))));
   });
 
   it("the HEALTHCHECK passes against the daemon's HTTP server, and fails against a server without its endpoint", async () => {

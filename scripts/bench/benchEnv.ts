@@ -13,14 +13,7 @@ export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgre
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TEMPLATE = "invite_monitor_bench_template";
 
-/**
- * How the image runs the daemon (the Dockerfile's ENTRYPOINT, NODE_OPTIONS and the MALLOC_ settings): the benchmarks of
- * the built daemon (rows 3 and 8) run it the same way. Keep the two in step.
- */
-export const IMAGE_RUNTIME: { nodeArgs: string[]; env: Record<string, string> } = {
-  nodeArgs: [],
-  env: { NODE_OPTIONS: "--max-old-space-size=128", MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" },
-};
+export { IMAGE_RUNTIME } from "./imageRuntime.js";
 
 export const quietLogger = createLogger({ level: "silent", secrets: [] });
 

@@ -23,7 +23,7 @@ export interface VetDeps {
 export async function vetOwnCredentials(deps: VetDeps): Promise<void> {
   const auth = requireCloudflareAuth(deps.config);
   await deps.pollPause.extend(Math.max(1, Math.ceil(1000 / deps.rate)));
-  const verdict = probeVerdict(await cloudflareClientFor(deps.config, deps.clock).verifyCredentials());
+  const verdict = probeVerdict(await cloudflareClientFor(deps.config, deps.clock).verifyCredentials(), "credentials");
   const variables = auth.kind === "token" ? "CLOUDFLARE_API_TOKEN" : "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY";
   switch (verdict.result) {
     case "ok":

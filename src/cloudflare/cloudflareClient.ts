@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { got, RequestError, type Got } from "got";
 import type { InviteFields } from "../invites/inviteState.js";
 import { parseRetryAfter } from "../lib/parseRetryAfter.js";
@@ -13,7 +14,8 @@ export type CloudflareFailure =
   | { kind: "rate-limited"; retryAfterMs: number | null; rateLimit: RateLimitState | null }
   /** 401/403, or a token that Cloudflare reports as not active. */
   | { kind: "rejected"; status: number; message: string; rateLimit: RateLimitState | null }
-  | { kind: "failure"; message: string; rateLimit: RateLimitState | null };
+  /** `routed`: a 2xx answer too long to read (MAX_ANSWER_BYTES): Cloudflare routed the request and took the credentials. */
+  | { kind: "failure"; message: string; rateLimit: RateLimitState | null; routed?: true };
 
 /** GET /user/invites/{id}. */
 export type FetchOutcome = { kind: "invite"; fields: InviteFields; payload: Record<string, unknown>; rateLimit: RateLimitState | null } | CloudflareFailure;
@@ -62,7 +64,9 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
   const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
 
   async function call(path: string): Promise<Answer> {
-    let response;
+    let response: { statusCode: number; headers: IncomingMessage["headers"]; body: string };
+    // The head of an answer cut short: its status and headers (retry-after, Ratelimit) still count.
+    let head: IncomingMessage | undefined;
     let tooLong = false;
     try {
       const request = http.get(`${options.baseUrl}${path}`, {
@@ -73,6 +77,7 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
         followRedirect: false,
         responseType: "text",
       });
+      request.on("request", (clientRequest) => clientRequest.once("response", (message: IncomingMessage) => (head = message)));
       // Stopped as soon as it is too long (by its content-length, or by what has arrived), before it is all buffered.
       request.on("downloadProgress", ({ transferred, total }) => {
         if (!tooLong && Math.max(transferred, total ?? 0) > maxAnswerBytes) {
@@ -82,11 +87,17 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       });
       response = await request;
     } catch (error) {
-      if (tooLong) return { kind: "failure", message: `the answer is longer than ${maxAnswerBytes} bytes; not read`, rateLimit: null };
-      const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
-      return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
+      if (!tooLong || !head) {
+        const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
+        return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
+      }
+      response = { statusCode: head.statusCode ?? 0, headers: head.headers, body: "" };
     }
     const rateLimit = readRateLimit(response.headers["ratelimit"], response.headers["ratelimit-policy"]);
+    if (tooLong && response.statusCode >= 200 && response.statusCode < 300) {
+      return { kind: "failure", message: `HTTP ${response.statusCode}, longer than ${maxAnswerBytes} bytes: not read`, rateLimit, routed: true };
+    }
+    // Any other status means what it always means (429 and its retry-after, 401/403, a 404 that is no envelope).
     const answer = classifyResponse(response.statusCode, response.body);
     switch (answer.kind) {
       case "ok":

@@ -9,8 +9,11 @@ import type { ListOutcome, ProbeOutcome } from "./cloudflareClient.js";
  */
 export type ProbeResult = "ok" | "credentials" | "route" | "inconclusive";
 
-/** Judges the answer of a credentials probe (GET /user/tokens/verify, GET /user) or of GET /user/invites. */
-export function probeVerdict(outcome: ProbeOutcome | ListOutcome): { result: ProbeResult; message: string } {
+/**
+ * Judges the answer of a credentials probe (GET /user/tokens/verify, GET /user) or of the route probe
+ * (GET /user/invites). A 2xx answer too long to read proves the route, not that a token is active.
+ */
+export function probeVerdict(outcome: ProbeOutcome | ListOutcome, probe: "credentials" | "route"): { result: ProbeResult; message: string } {
   switch (outcome.kind) {
     case "accepted":
     case "list":
@@ -22,6 +25,7 @@ export function probeVerdict(outcome: ProbeOutcome | ListOutcome): { result: Pro
     case "rate-limited":
       return { result: "inconclusive", message: "the probe was rate limited" };
     case "failure":
+      if (outcome.routed && probe === "route") return { result: "ok", message: "Cloudflare routes the requests" };
       return { result: "inconclusive", message: outcome.message };
   }
 }

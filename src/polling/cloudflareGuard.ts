@@ -113,7 +113,7 @@ export function makeCloudflareGuard(deps: GuardDeps): CloudflareGuard {
       await deps.pauseAll(deps.spacingMs, "payment");
       await deps.noteSpent(1);
       await deps.throttle(outcome);
-      const verdict: Verdict = { ...probeVerdict(outcome), at: deps.clock().toISOString() };
+      const verdict: Verdict = { ...probeVerdict(outcome, kind), at: deps.clock().toISOString() };
       if (verdict.result === "ok" && kind === "route") await noteHealthy(deps.clock());
       if (verdict.result !== "inconclusive") await redis.set(keys.verdict(kind), JSON.stringify(verdict), "PX", verdictTtl(kind));
       return verdict;

@@ -70,8 +70,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, onEr
   };
 }
 
-/** ECONNRESET, ETIMEDOUT, EPIPE…: the socket's own errors, which BullMQ's check (ECONNREFUSED, closed) leaves out. */
+/** ECONNRESET, ETIMEDOUT, EPIPE, EAI_AGAIN (a Redis host that does not resolve, as in compose while it restarts)…: the socket's own errors, which BullMQ's check (ECONNREFUSED, closed) leaves out. */
 function isSocketError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code);
+  return typeof code === "string" && /^E[A-Z_]+$/.test(code);
 }

@@ -1,4 +1,4 @@
-import { IMAGE_RUNTIME } from "../../scripts/bench/benchEnv.js";
+import { IMAGE_RUNTIME } from "../../scripts/bench/imageRuntime.js";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";

@@ -4,6 +4,7 @@ import { probeVerdict, type ProbeResult } from "../../src/cloudflare/probeVerdic
 
 describe("probeVerdict: what a probe's answer says about every request", () => {
   it.each<[string, ProbeOutcome | ListOutcome, ProbeResult]>([
+    ["the list answers 200, too long to read: the route works", { kind: "failure", message: "HTTP 200, longer than 8388608 bytes: not read", rateLimit: null, routed: true }, "ok"],
     ["the token verifies as active", { kind: "accepted", rateLimit: null }, "ok"],
     ["the list answers", { kind: "list", invites: [], resultInfo: undefined, rateLimit: null }, "ok"],
     ["401 on the probe", { kind: "rejected", status: 401, message: "HTTP 401: 9109 Invalid access token", rateLimit: null }, "credentials"],
@@ -15,10 +16,14 @@ describe("probeVerdict: what a probe's answer says about every request", () => {
     ["a timeout on the probe", { kind: "failure", message: "request failed (ETIMEDOUT)", rateLimit: null }, "inconclusive"],
     ["a 429 on the probe", { kind: "rate-limited", retryAfterMs: 1_000, rateLimit: null }, "inconclusive"],
   ])("%s -> %s", (_name, outcome, expected) => {
-    expect(probeVerdict(outcome).result).toBe(expected);
+    expect(probeVerdict(outcome, "route").result).toBe(expected);
+  });
+
+  it("a token verified by a 200 too long to read is not known to be active: inconclusive", () => {
+    expect(probeVerdict({ kind: "failure", message: "HTTP 200, longer than 8388608 bytes: not read", rateLimit: null, routed: true }, "credentials").result).toBe("inconclusive");
   });
 
   it("keeps Cloudflare's words for a refusal", () => {
-    expect(probeVerdict({ kind: "rejected", status: 401, message: "HTTP 401: 9109 Invalid access token", rateLimit: null }).message).toBe("HTTP 401: 9109 Invalid access token");
+    expect(probeVerdict({ kind: "rejected", status: 401, message: "HTTP 401: 9109 Invalid access token", rateLimit: null }, "credentials").message).toBe("HTTP 401: 9109 Invalid access token");
   });
 });

@@ -16,7 +16,7 @@ FROM node:20-slim AS runtime
 # unlimited budget with 100,000 invites (BENCHMARKS.md, row 3). Two malloc arenas instead of one per thread, and a
 # fixed mmap threshold (glibc's own starting value, 128 KiB, which it otherwise raises up to 32 MiB once large
 # blocks are freed, so that later ones stay in the brk heap and fragment it), trim an idle daemon's RSS from about
-# 113 to 93 MB (row 8). The benchmarks run the daemon with these settings (scripts/bench/benchEnv.ts, IMAGE_RUNTIME).
+# 113 to 93-95 MB (row 8). The benchmarks run the daemon with these settings (scripts/bench/imageRuntime.ts).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=128 \
     MALLOC_ARENA_MAX=2 \

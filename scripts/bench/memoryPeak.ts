@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startCloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
+import { envelope, startCloudflareSimulator } from "../../src/simulator/cloudflareSimulator.js";
 import { MAX_ANSWER_BYTES } from "../../src/cloudflare/cloudflareClient.js";
 import { benchDatabase, benchInviteId, clearPrefix, generatedInvite, IMAGE_RUNTIME, insertInvites, REDIS_URL, sleep } from "./benchEnv.js";
 
@@ -60,7 +60,7 @@ export async function listMemoryPeak(seconds = 90, concurrency = 32): Promise<Li
   await insertInvites(database.db, listed);
   const invites = Array.from({ length: listed }, (_, i) => ({ ...generatedInvite(benchInviteId(i + 1)), id: benchInviteId(i + 1) }));
   for (const invite of invites) sim.setInvite(invite);
-  const answerBytes = Buffer.byteLength(JSON.stringify({ success: true, errors: [], messages: [], result: invites }));
+  const answerBytes = Buffer.byteLength(JSON.stringify(envelope(true, invites)));
   const prefix = "im-bench-memory-list";
   await clearPrefix(prefix);
   const daemon = startDaemon({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix, CLOUDFLARE_BASE_URL: sim.baseUrl, WORKER_CONCURRENCY: String(concurrency), LIST_INTERVAL: "5s" });

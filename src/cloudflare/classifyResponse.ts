@@ -14,19 +14,26 @@ export type ResponseClass =
   | { kind: "rate-limited" }
   /** 401 or 403: these credentials, or this one object, are refused; only a credentials probe can tell which. */
   | { kind: "rejected"; status: number; detail: string }
-  /** Everything else: 5xx, 3xx, an HTML page, malformed JSON, `success: false` with a 2xx. Worth retrying. */
-  | { kind: "failure"; detail: string };
+  /**
+   * Everything else: 5xx, 3xx, an HTML page, malformed JSON, `success: false` with a 2xx. Worth retrying. `routed`:
+   * a 2xx whose body was too long to read, which still proves the request was routed and its credentials taken.
+   */
+  | { kind: "failure"; detail: string; routed?: true };
 
 /** Cloudflare's "Could not route to ..., perhaps your object identifier is invalid?" (CLOUDFLARE.md). */
 export const ROUTING_ERROR_CODE = 7003;
 /** How much of an unexpected body a detail may quote. */
 const SAMPLE_LENGTH = 120;
 
-/** Classifies an answer by its status, its envelope and its error codes. Pure; never throws. */
-export function classifyResponse(status: number, body: string): ResponseClass {
+/**
+ * Classifies an answer by its status, its envelope and its error codes. Pure; never throws. A `null` body is one too
+ * long to read (the client stops it as it arrives): its status still means what it always means.
+ */
+export function classifyResponse(status: number, body: string | null): ResponseClass {
   if (status === 429) return { kind: "rate-limited" };
+  if (body === null && status >= 200 && status < 300) return { kind: "failure", detail: `HTTP ${status} with an answer too long to read`, routed: true };
   const envelope = parseEnvelope(body);
-  const detail = envelope.ok ? envelopeErrors(envelope.value.errors) : `${envelope.problem}: ${sample(body)}`;
+  const detail = envelope.ok ? envelopeErrors(envelope.value.errors) : `${envelope.problem}: ${sample(body ?? "")}`;
   if (status === 401 || status === 403) return { kind: "rejected", status, detail: `HTTP ${status}: ${detail}` };
   if (status === 404) {
     const route = !envelope.ok || envelope.value.errors.some((e) => e.code === ROUTING_ERROR_CODE);
@@ -40,7 +47,8 @@ export function classifyResponse(status: number, body: string): ResponseClass {
 
 type EnvelopeResult = { ok: true; value: ReturnType<typeof envelopeSchema.parse> } | { ok: false; problem: string };
 
-function parseEnvelope(body: string): EnvelopeResult {
+function parseEnvelope(body: string | null): EnvelopeResult {
+  if (body === null) return { ok: false, problem: "an answer too long to read" };
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { got, RequestError, type Got } from "got";
 import type { InviteFields } from "../invites/inviteState.js";
 import { parseRetryAfter } from "../lib/parseRetryAfter.js";
@@ -64,9 +63,8 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
   const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
 
   async function call(path: string): Promise<Answer> {
-    let response: { statusCode: number; headers: IncomingMessage["headers"]; body: string };
-    // The head of an answer cut short: its status and headers (retry-after, Ratelimit) still count.
-    let head: IncomingMessage | undefined;
+    // An answer cut short has no body, but its status and headers (retry-after, Ratelimit) still count.
+    let response: { statusCode: number; headers: Record<string, string | string[] | undefined>; body: string | null };
     let tooLong = false;
     try {
       const request = http.get(`${options.baseUrl}${path}`, {
@@ -77,7 +75,6 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
         followRedirect: false,
         responseType: "text",
       });
-      request.on("request", (clientRequest) => clientRequest.once("response", (message: IncomingMessage) => (head = message)));
       // Stopped as soon as it is too long (by its content-length, or by what has arrived), before it is all buffered.
       request.on("downloadProgress", ({ transferred, total }) => {
         if (!tooLong && Math.max(transferred, total ?? 0) > maxAnswerBytes) {
@@ -87,17 +84,15 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       });
       response = await request;
     } catch (error) {
+      // got's cancel error carries the response whose head had arrived.
+      const head = error instanceof RequestError ? error.response : undefined;
       if (!tooLong || !head) {
         const reason = error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
         return { kind: "failure", message: options.redact(`request failed (${reason})`), rateLimit: null };
       }
-      response = { statusCode: head.statusCode ?? 0, headers: head.headers, body: "" };
+      response = { statusCode: head.statusCode, headers: head.headers, body: null };
     }
     const rateLimit = readRateLimit(response.headers["ratelimit"], response.headers["ratelimit-policy"]);
-    if (tooLong && response.statusCode >= 200 && response.statusCode < 300) {
-      return { kind: "failure", message: `HTTP ${response.statusCode}, longer than ${maxAnswerBytes} bytes: not read`, rateLimit, routed: true };
-    }
-    // Any other status means what it always means (429 and its retry-after, 401/403, a 404 that is no envelope).
     const answer = classifyResponse(response.statusCode, response.body);
     switch (answer.kind) {
       case "ok":
@@ -109,7 +104,7 @@ export function createCloudflareClient(options: CloudflareClientOptions, http: G
       case "not-found":
         return { kind: "not-found", route: answer.route, message: options.redact(answer.detail), rateLimit };
       case "failure":
-        return { kind: "failure", message: options.redact(answer.detail), rateLimit };
+        return { kind: "failure", message: options.redact(answer.detail), rateLimit, ...(answer.routed ? { routed: true as const } : {}) };
     }
   }
 

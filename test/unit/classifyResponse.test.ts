@@ -6,7 +6,7 @@ const env = (success: boolean, errors: Array<{ code: number; message: string }> 
 const html = "<html><head><title>404 Not Found</title></head><body>nginx</body></html>";
 
 describe("classifyResponse: status + envelope + codes → what the answer means", () => {
-  it.each<[string, number, string, ResponseClass["kind"], Record<string, unknown>?]>([
+  it.each<[string, number, string | null, ResponseClass["kind"], Record<string, unknown>?]>([
     ["a 200 with success:true", 200, env(true, [], { id: "x" }), "ok", { result: { id: "x" } }],
     ["a 200 with success:false", 200, env(false, [{ code: 1000, message: "odd" }]), "failure"],
     ["a 404 invite-not-found envelope", 404, env(false, [{ code: 1003, message: "Invite not found" }]), "not-found", { route: false }],
@@ -26,6 +26,11 @@ describe("classifyResponse: status + envelope + codes → what the answer means"
     ["JSON that is not an envelope", 200, JSON.stringify({ ok: true }), "failure"],
     ["a 301 redirect", 301, "", "failure"],
     ["a 204 with no body", 204, "", "failure"],
+    ["a 200 too long to read: a failure that proves the route", 200, null, "failure", { routed: true }],
+    ["a 429 too long to read", 429, null, "rate-limited"],
+    ["a 401 too long to read", 401, null, "rejected", { status: 401 }],
+    ["a 404 too long to read is no envelope", 404, null, "not-found", { route: true }],
+    ["a 502 too long to read", 502, null, "failure"],
   ])("%s", (_name, status, body, kind, extra = {}) => {
     const answer = classifyResponse(status, body);
     expect(answer.kind).toBe(kind);
